@@ -1,0 +1,1 @@
+"""Django system checks for the app (fonts for the PDF record)."""

@@ -1,0 +1,16 @@
+from aids.models.content import (  # noqa: F401
+    Aid,
+    AidVersion,
+    Benefit,
+    Contributor,
+    Criterion,
+    FrozenVersionError,
+    GridAnswer,
+    GridQuestion,
+    Option,
+    Reference,
+    Risk,
+    Section,
+    UnderstandingQuestion,
+    ValueStatement,
+)

@@ -1,0 +1,404 @@
+"""Aid content: an aid has versions; a version holds every word the patient sees.
+
+A published (or retired) version is frozen: the model layer refuses any change to
+it or to its parts, whichever code path tries (save, delete, queryset update or
+delete, many-to-many changes; see ``aids.signals`` for the last).
+"""
+
+from django.conf import settings
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+TEXT_LIMIT = 4000  # generous bound for one piece of patient-facing text
+SHORT_LIMIT = 300
+
+
+class FrozenVersionError(Exception):
+    """Raised when anything tries to change a published or retired version."""
+
+
+class Aid(models.Model):
+    slug = models.SlugField(unique=True, max_length=60)
+    title = models.CharField(max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self):
+        return self.title
+
+    def current_version(self):
+        """The published version consultations pin now, or None."""
+        return (
+            self.versions.filter(status=AidVersion.Status.PUBLISHED)
+            .order_by("-number")
+            .first()
+        )
+
+
+class AidVersion(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+        RETIRED = "retired", "Retired"
+
+    aid = models.ForeignKey(Aid, on_delete=models.PROTECT, related_name="versions")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    number = models.PositiveIntegerField(null=True, blank=True, editable=False)
+
+    decision = models.TextField(
+        "the decision in one sentence", max_length=SHORT_LIMIT,
+        help_text="Plain words, no recommendation.",
+    )
+    audience = models.TextField("who this aid is for", max_length=TEXT_LIMIT, blank=True)
+    intro = models.TextField(
+        "introduction", max_length=TEXT_LIMIT, blank=True,
+        help_text="Shown on the decision step: that there is a real choice, "
+        "including no procedure, and that no decision is needed today.",
+    )
+    unknowns = models.TextField(
+        "what we don't know", max_length=TEXT_LIMIT, blank=True,
+        help_text="One point per line: open questions and the limits of the evidence.",
+    )
+    funding_statement = models.TextField(max_length=TEXT_LIMIT, blank=True)
+    conflicts_statement = models.TextField(
+        "conflicts of interest statement", max_length=TEXT_LIMIT, blank=True
+    )
+    update_policy = models.TextField(max_length=TEXT_LIMIT, blank=True)
+    last_reviewed_on = models.DateField(null=True, blank=True)
+    next_review_due = models.DateField(null=True, blank=True)
+    ipdas_ticks = models.JSONField(
+        default=dict, blank=True,
+        help_text="IPDAS criteria the reviewer ticked as met (those not derived from content).",
+    )
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    based_on = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Set once, by publishing.
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+", editable=False,
+    )
+    change_note = models.TextField(max_length=TEXT_LIMIT, blank=True)
+    warnings_justification = models.TextField(
+        max_length=TEXT_LIMIT, blank=True,
+        help_text="Why this version was published over the quality warnings shown.",
+    )
+    digest = models.CharField(max_length=64, blank=True, editable=False)
+    retired_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["aid", "-number", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["aid", "number"], name="unique_version_number_per_aid"
+            ),
+        ]
+        permissions = [("publish_aidversion", "Can publish aid versions")]
+
+    def __str__(self):
+        if self.number:
+            return f"{self.aid} - version {self.number} ({self.get_status_display()})"
+        return f"{self.aid} - draft #{self.pk}"
+
+    @property
+    def is_frozen(self):
+        return self.status != self.Status.DRAFT
+
+    @property
+    def short_digest(self):
+        return self.digest[:12]
+
+    def review_overdue(self, on=None):
+        from django.utils import timezone
+
+        on = on or timezone.localdate()
+        return bool(self.next_review_due and self.next_review_due < on)
+
+    def save(self, *args, **kwargs):
+        if self.pk and not getattr(self, "_publishing", False):
+            stored = type(self).objects.filter(pk=self.pk).values("status").first()
+            if stored and stored["status"] != self.Status.DRAFT:
+                # Only retiring a published version is allowed, and only that field.
+                allowed = {"status", "retired_at"}
+                fields = set(kwargs.get("update_fields") or ())
+                if not (self.status == self.Status.RETIRED and fields and fields <= allowed):
+                    raise FrozenVersionError(f"{self} is frozen; start a new draft from it.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self.is_frozen:
+            raise FrozenVersionError(f"{self} is frozen and cannot be deleted.")
+        return super().delete(*args, **kwargs)
+
+
+class PartQuerySet(models.QuerySet):
+    def _refuse_if_frozen(self):
+        if self.exclude(version__status=AidVersion.Status.DRAFT).exists():
+            raise FrozenVersionError("These rows belong to a frozen version.")
+
+    def update(self, **kwargs):
+        self._refuse_if_frozen()
+        return super().update(**kwargs)
+
+    def delete(self):
+        self._refuse_if_frozen()
+        return super().delete()
+
+
+class VersionPart(models.Model):
+    """A piece of a version. Refuses any change once its version is frozen."""
+
+    version = models.ForeignKey(AidVersion, on_delete=models.CASCADE, related_name="+")
+    order = models.PositiveIntegerField(default=0)
+
+    objects = PartQuerySet.as_manager()
+    history = HistoricalRecords(inherit=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["order", "pk"]
+
+    def _check_not_frozen(self):
+        version = AidVersion.objects.filter(pk=self.version_id).values("status").first()
+        if version and version["status"] != AidVersion.Status.DRAFT:
+            raise FrozenVersionError("This part belongs to a frozen version.")
+
+    def save(self, *args, **kwargs):
+        self._check_not_frozen()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self._check_not_frozen()
+        return super().delete(*args, **kwargs)
+
+
+class Reference(VersionPart):
+    version = models.ForeignKey(AidVersion, on_delete=models.CASCADE, related_name="references")
+    key = models.CharField(max_length=20, help_text="Short tag used to cite it, e.g. R1.")
+    authors = models.CharField(max_length=500, blank=True)
+    title = models.CharField(max_length=500)
+    source = models.CharField("journal or publisher", max_length=300, blank=True)
+    year = models.PositiveIntegerField(null=True, blank=True)
+    doi = models.CharField("DOI", max_length=200, blank=True)
+    url = models.URLField("URL", max_length=500, blank=True)
+    note = models.CharField(
+        max_length=500, blank=True, help_text="E.g. what could not be confirmed."
+    )
+
+    class Meta(VersionPart.Meta):
+        constraints = [
+            models.UniqueConstraint(fields=["version", "key"], name="unique_reference_key")
+        ]
+
+    def __str__(self):
+        return f"[{self.key}] {self.title}"
+
+    def citation(self):
+        parts = [self.authors, self.title, self.source, str(self.year or "")]
+        text = ". ".join(p.strip().rstrip(".") for p in parts if p and p.strip())
+        if self.doi:
+            text += f". doi:{self.doi}"
+        elif self.url:
+            text += f". {self.url}"
+        if self.note:
+            text += f" ({self.note})"
+        return text
+
+
+class Section(VersionPart):
+    """An "about" section: what tractotomy is, its forms, before/during/after."""
+
+    version = models.ForeignKey(AidVersion, on_delete=models.CASCADE, related_name="sections")
+    heading = models.CharField(max_length=200)
+    body = models.TextField(max_length=TEXT_LIMIT, help_text="Plain text; blank line between paragraphs.")
+
+    def __str__(self):
+        return self.heading
+
+
+class Certainty(models.TextChoices):
+    MODERATE = "moderate", "Moderate"
+    LOW = "low", "Low"
+    VERY_LOW = "very_low", "Very low"
+
+
+class Outcome(VersionPart):
+    """A benefit or a risk, with how likely as a natural frequency."""
+
+    title = models.CharField(max_length=200)
+    description = models.TextField(max_length=TEXT_LIMIT, blank=True)
+    numerator = models.PositiveIntegerField(null=True, blank=True)
+    denominator = models.PositiveIntegerField(null=True, blank=True)
+    unknown_reason = models.TextField(
+        "why the figure is not known", max_length=TEXT_LIMIT, blank=True,
+        help_text="Required when there is no figure.",
+    )
+    time_frame = models.CharField(max_length=200, blank=True)
+    certainty = models.CharField(
+        "how sure the evidence is", max_length=10, choices=Certainty.choices,
+        default=Certainty.LOW,
+    )
+    certainty_note = models.CharField(max_length=SHORT_LIMIT, blank=True)
+
+    class Meta(VersionPart.Meta):
+        abstract = True
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def has_figure(self):
+        return self.numerator is not None and bool(self.denominator)
+
+    def frequency_text(self):
+        if not self.has_figure:
+            return "Not known"
+        return f"About {self.numerator} in {self.denominator} people"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if (self.numerator is None) != (self.denominator is None):
+            raise ValidationError("Give both how many and out of how many, or neither.")
+        if self.has_figure and self.numerator > self.denominator:
+            raise ValidationError({"numerator": "Cannot be more than the denominator."})
+        if self.denominator == 0:
+            raise ValidationError({"denominator": "Must be more than 0."})
+        if not self.has_figure and not self.unknown_reason.strip():
+            raise ValidationError(
+                {"unknown_reason": "Without a figure, say why it is not known."}
+            )
+
+
+class Benefit(Outcome):
+    version = models.ForeignKey(AidVersion, on_delete=models.CASCADE, related_name="benefits")
+    references = models.ManyToManyField(Reference, blank=True, related_name="+")
+
+
+class Risk(Outcome):
+    class Severity(models.TextChoices):
+        MINOR = "minor", "Minor"
+        MODERATE = "moderate", "Moderate"
+        SERIOUS = "serious", "Serious"
+        LIFE = "life", "Life-threatening"
+
+    class Lasting(models.TextChoices):
+        NO = "no", "Usually goes away"
+        SOMETIMES = "sometimes", "Sometimes lasting"
+        YES = "yes", "Lasting"
+        UNKNOWN = "unknown", "Not known"
+
+    version = models.ForeignKey(AidVersion, on_delete=models.CASCADE, related_name="risks")
+    references = models.ManyToManyField(Reference, blank=True, related_name="+")
+    severity = models.CharField(max_length=10, choices=Severity.choices, default=Severity.MODERATE)
+    lasting = models.CharField(max_length=10, choices=Lasting.choices, default=Lasting.UNKNOWN)
+
+
+class Criterion(VersionPart):
+    """A last-resort criterion: discussed, never scored."""
+
+    version = models.ForeignKey(AidVersion, on_delete=models.CASCADE, related_name="criteria")
+    statement = models.CharField(max_length=SHORT_LIMIT)
+    explanation = models.TextField(max_length=TEXT_LIMIT, blank=True)
+
+    class Meta(VersionPart.Meta):
+        verbose_name_plural = "criteria"
+
+    def __str__(self):
+        return self.statement
+
+
+class Option(VersionPart):
+    version = models.ForeignKey(AidVersion, on_delete=models.CASCADE, related_name="options")
+    key = models.SlugField(max_length=60)
+    name = models.CharField(max_length=200)
+    summary = models.TextField(max_length=TEXT_LIMIT, blank=True)
+
+    class Meta(VersionPart.Meta):
+        constraints = [
+            models.UniqueConstraint(fields=["version", "key"], name="unique_option_key")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class GridQuestion(VersionPart):
+    version = models.ForeignKey(AidVersion, on_delete=models.CASCADE, related_name="grid_questions")
+    key = models.SlugField(max_length=60)
+    text = models.CharField(max_length=SHORT_LIMIT)
+
+    class Meta(VersionPart.Meta):
+        constraints = [
+            models.UniqueConstraint(fields=["version", "key"], name="unique_grid_question_key")
+        ]
+
+    def __str__(self):
+        return self.text
+
+
+class GridAnswer(VersionPart):
+    """One option's answer to one grid question."""
+
+    version = models.ForeignKey(AidVersion, on_delete=models.CASCADE, related_name="grid_answers")
+    option = models.ForeignKey(Option, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(GridQuestion, on_delete=models.CASCADE, related_name="answers")
+    text = models.TextField(max_length=TEXT_LIMIT)
+    references = models.ManyToManyField(Reference, blank=True, related_name="+")
+
+    class Meta(VersionPart.Meta):
+        constraints = [
+            models.UniqueConstraint(fields=["option", "question"], name="one_answer_per_option_question")
+        ]
+
+    def __str__(self):
+        return f"{self.option} / {self.question}"
+
+
+class ValueStatement(VersionPart):
+    version = models.ForeignKey(AidVersion, on_delete=models.CASCADE, related_name="value_statements")
+    text = models.CharField(max_length=SHORT_LIMIT)
+
+    def __str__(self):
+        return self.text
+
+
+class UnderstandingQuestion(VersionPart):
+    class Answer(models.TextChoices):
+        TRUE = "true", "True"
+        FALSE = "false", "False"
+
+    version = models.ForeignKey(
+        AidVersion, on_delete=models.CASCADE, related_name="understanding_questions"
+    )
+    statement = models.CharField(max_length=SHORT_LIMIT)
+    correct_answer = models.CharField(max_length=5, choices=Answer.choices)
+    explanation = models.TextField(max_length=TEXT_LIMIT)
+
+    def __str__(self):
+        return self.statement
+
+
+class Contributor(VersionPart):
+    class Kind(models.TextChoices):
+        AUTHOR = "author", "Author"
+        REVIEWER = "reviewer", "Reviewer"
+
+    version = models.ForeignKey(AidVersion, on_delete=models.CASCADE, related_name="contributors")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.AUTHOR)
+    name = models.CharField(max_length=200)
+    role = models.CharField(max_length=200, blank=True)
+
+    def __str__(self):
+        return f"{self.name} ({self.get_kind_display()})"

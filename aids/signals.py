@@ -1,0 +1,22 @@
+"""Frozen-version guard for many-to-many changes (references of figures)."""
+
+from django.db.models.signals import m2m_changed
+from django.dispatch import receiver
+
+from aids.models import Benefit, GridAnswer, Risk
+from aids.models.content import AidVersion, FrozenVersionError
+
+
+def _refuse_frozen(sender, instance, action, **kwargs):
+    if action not in {"pre_add", "pre_remove", "pre_clear"}:
+        return
+    version_id = getattr(instance, "version_id", None)
+    if version_id is None:
+        return
+    status = AidVersion.objects.filter(pk=version_id).values_list("status", flat=True).first()
+    if status and status != AidVersion.Status.DRAFT:
+        raise FrozenVersionError("References of a frozen version cannot change.")
+
+
+for model in (Benefit, Risk, GridAnswer):
+    receiver(m2m_changed, sender=model.references.through, weak=False)(_refuse_frozen)
