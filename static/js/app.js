@@ -1,0 +1,1 @@
+// The app's own script. Pages work without it; it only adds comfort.
