@@ -14,3 +14,13 @@ from aids.models.content import (  # noqa: F401
     UnderstandingQuestion,
     ValueStatement,
 )
+from aids.models.consultation import (  # noqa: F401,E402
+    Addendum,
+    AuditEvent,
+    Consultation,
+    ItemRecord,
+    PatientQuestion,
+    RecordDocument,
+    UnderstandingAnswer,
+    ValueRating,
+)

@@ -1,0 +1,212 @@
+"""A consultation: one clinician and one patient going through one pinned aid version.
+
+Everything recorded at each step lives here. A finalized consultation never
+changes (the service layer refuses, and the model guard below backs it up);
+corrections are appended as addenda, each producing a new stored record revision.
+"""
+
+from django.conf import settings
+from django.db import models
+
+from aids.models.content import AidVersion, ValueStatement, UnderstandingQuestion
+
+NOTE_LIMIT = 50_000  # one free-text note; documented in the README
+
+
+class Consultation(models.Model):
+    class Status(models.TextChoices):
+        IN_PROGRESS = "in_progress", "In progress"
+        FINAL = "final", "Final"
+
+    class Present(models.TextChoices):
+        PATIENT = "patient", "Patient"
+        FAMILY = "family", "Family member or carer"
+        INTERPRETER = "interpreter", "Interpreter"
+        CLINICIANS = "clinicians", "Other clinicians"
+
+    class Position(models.TextChoices):
+        UNDECIDED = "undecided", "Undecided"
+        MORE_TIME = "more_time", "Wants more time"
+        FAMILY = "talk_family", "Wants to talk to family"
+        SECOND_OPINION = "second_opinion", "Wants a second opinion or team review"
+        PREFERENCE = "preference", "Has stated a preference"
+
+    clinician = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="consultations"
+    )
+    version = models.ForeignKey(
+        AidVersion, on_delete=models.PROTECT, related_name="consultations",
+        help_text="The published aid version pinned when the consultation started.",
+    )
+    patient_ref = models.CharField("patient reference", max_length=40)
+    present = models.JSONField(default=list, blank=True)
+    present_other = models.CharField("others present", max_length=300, blank=True)
+    language = models.CharField(max_length=60, default="English")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.IN_PROGRESS)
+
+    # Topic steps (benefits, risks, criteria, alternatives): order chosen and skipped.
+    topic_order = models.JSONField(default=list, blank=True)
+    skipped_topics = models.JSONField(default=list, blank=True)
+    visited_steps = models.JSONField(default=list, blank=True)
+
+    # SURE test (four yes/no answers: sure, understand, risks-benefits, encouragement).
+    sure_before = models.JSONField(default=dict, blank=True)
+    sure_after = models.JSONField(default=dict, blank=True)
+
+    values_own_words = models.TextField(max_length=NOTE_LIMIT, blank=True)
+
+    position = models.CharField(max_length=20, choices=Position.choices, blank=True)
+    position_words = models.TextField("where the patient stands, in their words", max_length=NOTE_LIMIT, blank=True)
+    preference_words = models.TextField("preference stated, in the patient's words", max_length=NOTE_LIMIT, blank=True)
+    next_steps = models.TextField("agreed next steps", max_length=NOTE_LIMIT, blank=True)
+    follow_up_on = models.DateField("follow-up date", null=True, blank=True)
+
+    # Optimistic concurrency: one counter per step; a save based on a stale
+    # counter is refused with a conflict instead of overwriting.
+    step_revisions = models.JSONField(default=dict, blank=True)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    finalized_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["clinician", "-created_at"])]
+
+    def __str__(self):
+        return f"Consultation {self.record_id} ({self.patient_ref})"
+
+    @property
+    def record_id(self):
+        return f"SDM-{self.pk:06d}" if self.pk else "SDM-new"
+
+    @property
+    def is_final(self):
+        return self.status == self.Status.FINAL
+
+
+class ConsultationPart(models.Model):
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        abstract = True
+
+
+class ItemRecord(ConsultationPart):
+    """Whether one item of a topic (a benefit, risk, criterion or option) was discussed,
+    and what was said or how the patient reacted. Never a verdict."""
+
+    class Kind(models.TextChoices):
+        BENEFIT = "benefit", "Benefit"
+        RISK = "risk", "Risk"
+        CRITERION = "criterion", "Last-resort criterion"
+        OPTION = "option", "Option"
+
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="item_records")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    item_id = models.PositiveBigIntegerField(help_text="Primary key of the item in the pinned version.")
+    selected = models.BooleanField(default=False, help_text="Options: the patient chose to look at it.")
+    discussed = models.BooleanField(default=False)
+    note = models.TextField(max_length=NOTE_LIMIT, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["consultation", "kind", "item_id"], name="one_record_per_item")
+        ]
+
+
+class ValueRating(ConsultationPart):
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="value_ratings")
+    statement = models.ForeignKey(ValueStatement, on_delete=models.PROTECT, related_name="+")
+    rating = models.PositiveSmallIntegerField(null=True, blank=True, help_text="0 (not at all) to 4 (very much).")
+    not_sure = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["consultation", "statement"], name="one_rating_per_statement")
+        ]
+
+
+class PatientQuestion(ConsultationPart):
+    class Status(models.TextChoices):
+        ANSWERED = "answered", "Answered"
+        OPEN = "open", "Still open"
+
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="questions")
+    order = models.PositiveIntegerField(default=0)
+    question = models.TextField(max_length=NOTE_LIMIT)
+    answer = models.TextField(max_length=NOTE_LIMIT, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+
+    class Meta:
+        ordering = ["order", "pk"]
+
+
+class UnderstandingAnswer(ConsultationPart):
+    class Answer(models.TextChoices):
+        TRUE = "true", "True"
+        FALSE = "false", "False"
+        NOT_SURE = "not_sure", "Not sure"
+
+    consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="understanding_answers")
+    question = models.ForeignKey(UnderstandingQuestion, on_delete=models.PROTECT, related_name="+")
+    answer = models.CharField(max_length=10, choices=Answer.choices, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["consultation", "question"], name="one_answer_per_understanding_question")
+        ]
+
+
+class Addendum(models.Model):
+    """A dated correction or addition to a finalized record. Never edited."""
+
+    consultation = models.ForeignKey(Consultation, on_delete=models.PROTECT, related_name="addenda")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    text = models.TextField(max_length=NOTE_LIMIT)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name_plural = "addenda"
+
+
+class AuditEvent(models.Model):
+    class Action(models.TextChoices):
+        CREATED = "created", "Created"
+        VIEWED = "viewed", "Viewed"
+        CHANGED = "changed", "Changed"
+        FINALIZED = "finalized", "Finalized"
+        ADDENDUM = "addendum", "Added an addendum"
+        DOWNLOADED = "downloaded", "Downloaded a record"
+
+    consultation = models.ForeignKey(Consultation, on_delete=models.PROTECT, related_name="audit_events")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    action = models.CharField(max_length=12, choices=Action.choices)
+    detail = models.CharField(max_length=200, blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+
+class RecordDocument(models.Model):
+    """A generated PDF, kept as bytes: later downloads return exactly these bytes."""
+
+    class Variant(models.TextChoices):
+        CLINICAL = "clinical", "Clinical copy"
+        PATIENT = "patient", "Patient copy"
+
+    consultation = models.ForeignKey(Consultation, on_delete=models.PROTECT, related_name="documents")
+    revision = models.PositiveIntegerField(help_text="1 at finalization; +1 for each addendum.")
+    variant = models.CharField(max_length=10, choices=Variant.choices)
+    pdf = models.BinaryField()
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["revision", "variant"]
+        constraints = [
+            models.UniqueConstraint(fields=["consultation", "revision", "variant"], name="one_document_per_revision_variant")
+        ]
