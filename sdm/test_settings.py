@@ -5,6 +5,8 @@ Tests run with DEBUG off (as production does) over plain http.
 
 import os
 
+# Tests never read the developer's var/local.env (local mode).
+os.environ["DJANGO_LOCAL_ENV_FILE"] = ""
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-only-key-not-used-anywhere-else-0123456789")
 
 from sdm.settings import *  # noqa: E402,F403
