@@ -169,3 +169,16 @@ def make_published(aid_slug="tractotomy", *, user=None, change_note="First versi
     return version_publish(
         version=draft, user=user, change_note=change_note, justification=justification
     )
+
+
+def content_row_counts():
+    """Rows in every table of the app (content, reference links, history, consultations).
+
+    Tests compare it before and after an operation that must leave nothing behind.
+    """
+    from django.apps import apps
+
+    return {
+        model._meta.label: model._base_manager.count()
+        for model in apps.get_app_config("aids").get_models(include_auto_created=True)
+    }
