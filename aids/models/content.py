@@ -37,6 +37,26 @@ class Aid(models.Model):
         )
 
 
+class AidVersionQuerySet(models.QuerySet):
+    """Bulk changes obey the frozen guard too (``save``/``delete`` are bypassed by them)."""
+
+    def _frozen(self):
+        return self.exclude(status=AidVersion.Status.DRAFT).exists()
+
+    def update(self, **kwargs):
+        retiring = set(kwargs) <= {"status", "retired_at"} and (
+            kwargs.get("status") == AidVersion.Status.RETIRED
+        )
+        if not retiring and self._frozen():
+            raise FrozenVersionError("These versions include a frozen one.")
+        return super().update(**kwargs)
+
+    def delete(self):
+        if self._frozen():
+            raise FrozenVersionError("These versions include a frozen one.")
+        return super().delete()
+
+
 class AidVersion(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -95,6 +115,7 @@ class AidVersion(models.Model):
     digest = models.CharField(max_length=64, blank=True, editable=False)
     retired_at = models.DateTimeField(null=True, blank=True, editable=False)
 
+    objects = AidVersionQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -170,8 +191,13 @@ class VersionPart(models.Model):
         ordering = ["order", "pk"]
 
     def _check_not_frozen(self):
-        version = AidVersion.objects.filter(pk=self.version_id).values("status").first()
-        if version and version["status"] != AidVersion.Status.DRAFT:
+        # The version it is saved into, and the one it is stored in (a part must
+        # not be moved out of a frozen version either).
+        stored = type(self)._base_manager.filter(pk=self.pk).values("version_id")
+        frozen = AidVersion.objects.filter(
+            models.Q(pk=self.version_id) | models.Q(pk__in=stored)
+        ).exclude(status=AidVersion.Status.DRAFT)
+        if frozen.exists():
             raise FrozenVersionError("This part belongs to a frozen version.")
 
     def save(self, *args, **kwargs):
