@@ -66,6 +66,10 @@ problem is reported at once, with its place in the document):
   option/question pair is answered at most once.
 - Paths in messages count list items from 0: "version.risks[3]" is the fourth risk.
 
+A "references" list is a set of citations: export lists the keys in the order
+of the version's reference list, whatever order a file gave them in. Grid
+answers are exported option by option, question by question.
+
 Import creates a NEW DRAFT (never touches a published version), attached to the
 aid with that slug (created with the file's title if missing; an existing aid's
 title is left as it is). The informative fields above are ignored.
