@@ -63,7 +63,7 @@ class QualityReport:
     def codes(self):
         return {f.code for f in self.findings}
 
-    def _add(self, level, code, message, location):
+    def add(self, level, code, message, location):
         finding = Finding(level, code, message, location)
         (self.errors if level == ERROR else self.warnings).append(finding)
 
@@ -256,7 +256,7 @@ def _check_wording(c, report):
         matches = find_directive_wording(text)
         if matches:
             found = ", ".join(f'"{m.phrase}" ({m.label})' for m in matches)
-            report._add(
+            report.add(
                 ERROR, "directive-wording",
                 f"Directive wording: {found}. The aid informs; it never recommends.",
                 location,
@@ -269,7 +269,7 @@ def _check_reading_level(c, report):
             continue
         grade = reading_grade(text)
         if grade > READING_GRADE_MAX:
-            report._add(
+            report.add(
                 WARNING, "reading-level",
                 f"Flesch-Kincaid grade {grade:.1f}; aim for {READING_GRADE_MAX} or lower.",
                 location,
@@ -282,13 +282,13 @@ def _check_figures(c, report):
         if o.has_figure:
             denominators[o.denominator].append(location)
             if not o.references.all():
-                report._add(
+                report.add(
                     ERROR, "figure-without-reference",
                     f'"{o.frequency_text()}" has no reference; cite where the figure comes from.',
                     location,
                 )
         elif not (o.unknown_reason or "").strip():
-            report._add(
+            report.add(
                 ERROR, "missing-figure-reason",
                 "No figure and no reason why it is not known.", location,
             )
@@ -296,7 +296,7 @@ def _check_figures(c, report):
         listed = "; ".join(
             f"{d} ({', '.join(locs)})" for d, locs in sorted(denominators.items())
         )
-        report._add(
+        report.add(
             ERROR, "mixed-denominators",
             f"Benefits and risks use different denominators: {listed}. "
             "Use one denominator throughout so they can be compared.",
@@ -304,7 +304,7 @@ def _check_figures(c, report):
         )
     for location, answer in _grid_cells(c):
         if answer is not None and mentions_figure(answer.text) and not answer.references.all():
-            report._add(
+            report.add(
                 ERROR, "figure-without-reference",
                 "The answer states a figure but has no reference.", location,
             )
@@ -313,7 +313,7 @@ def _check_figures(c, report):
 def _check_grid(c, report):
     for location, answer in _grid_cells(c):
         if answer is None or not answer.text.strip():
-            report._add(
+            report.add(
                 ERROR, "missing-grid-answer",
                 "Every option needs an answer to every grid question.", location,
             )
@@ -339,7 +339,7 @@ def _detail_balance(c):
 def _check_balance(c, report):
     reasons = _detail_balance(c)
     if reasons:
-        report._add(
+        report.add(
             WARNING, "risks-less-detailed",
             f"Risks are presented with less detail than benefits: {reasons}.",
             "Benefits and risks",
@@ -349,9 +349,9 @@ def _check_balance(c, report):
 def _check_governance(c, report, today):
     v = c.version
     if not v.next_review_due:
-        report._add(WARNING, "review-overdue", "No next review date is set.", "Review dates")
+        report.add(WARNING, "review-overdue", "No next review date is set.", "Review dates")
     elif v.next_review_due < today:
-        report._add(
+        report.add(
             WARNING, "review-overdue",
             f"The review was due on {v.next_review_due.isoformat()}.", "Review dates",
         )
@@ -361,7 +361,7 @@ def _check_governance(c, report, today):
         ("update_policy", "missing-update-policy", "update policy"),
     ):
         if not (getattr(v, attr) or "").strip():
-            report._add(WARNING, code, f"The {what} is missing.", "About this aid")
+            report.add(WARNING, code, f"The {what} is missing.", "About this aid")
 
 
 def check_version(version, *, today=None):

@@ -122,8 +122,8 @@ def test_check_version_on_a_clean_draft_finds_nothing():
 
 def test_report_lists_errors_then_warnings_as_frozen_findings():
     report = QualityReport()
-    report._add(WARNING, "missing-funding", "The funding statement is missing.", "About this aid")
-    report._add(ERROR, "directive-wording", "Directive wording.", "Introduction")
+    report.add(WARNING, "missing-funding", "The funding statement is missing.", "About this aid")
+    report.add(ERROR, "directive-wording", "Directive wording.", "Introduction")
 
     assert report.has_errors and report.has_warnings
     assert [f.code for f in report.findings] == ["directive-wording", "missing-funding"]
