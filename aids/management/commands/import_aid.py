@@ -1,0 +1,49 @@
+"""Import an interchange JSON file as a new draft (never published by this command)."""
+
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.urls import NoReverseMatch, reverse
+
+from aids.interchange import InterchangeError, import_version, parse_document
+
+MAX_FILE_BYTES = 5 * 1024 * 1024  # an aid is tens of kilobytes
+
+
+class Command(BaseCommand):
+    help = "Import an aid JSON file as a new draft; prints the draft's id and admin URL."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="Path to the JSON file.")
+        parser.add_argument("--user", help="Username recorded as the draft's creator.")
+
+    def handle(self, *args, file, user=None, **options):
+        path = Path(file)
+        if not path.is_file():
+            raise CommandError(f"File not found: {file}")
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise CommandError(
+                f"{file} is {path.stat().st_size:,} bytes; an aid file is at most {MAX_FILE_BYTES:,}."
+            )
+        creator = None
+        if user:
+            creator = get_user_model().objects.filter(username=user).first()
+            if creator is None:
+                raise CommandError(f'No user "{user}".')
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            raise CommandError(f"{file} is not UTF-8 text ({exc.reason} at byte {exc.start}).")
+        try:
+            draft = import_version(parse_document(text), user=creator)
+        except InterchangeError as exc:
+            raise CommandError(f"{file}: {exc}\nNothing was imported.")
+
+        try:
+            url = reverse("admin:aids_aidversion_change", args=[draft.pk])
+        except NoReverseMatch:
+            url = f"/admin/aids/aidversion/{draft.pk}/change/"
+        self.stdout.write(self.style.SUCCESS(f"Imported draft {draft.pk} of \"{draft.aid.slug}\"."))
+        self.stdout.write(f"id: {draft.pk}")
+        self.stdout.write(f"admin: {url}")
