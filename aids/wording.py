@@ -10,8 +10,9 @@ Three kinds of neutral text must not be flagged, and are handled explicitly:
 - negated disclaimers about recommending ("It does not recommend any
   treatment", "not a recommendation", "recommends no treatment");
 - "there is no best option" / "no right choice" (a classic SDM reassurance);
-- the validated SURE test question "Do you feel sure about the best choice for
-  you?", whose wording must not be changed.
+- the validated SURE test: its question "Do you feel sure about the best choice
+  for you?", whose wording must not be changed, and its "SURE score" (a measure
+  of decisional conflict, not of any option).
 
 Negation never excuses the rest: "is not recommended", "you are not eligible",
 "not the best option for you" and "you should not" are still verdicts.
@@ -89,28 +90,31 @@ DIRECTIVE_PATTERNS = [
     _p(URGES, rf"\bbefore\s+it(?:{_APOS}s|\s+is)\s+too\s+late\b"),
     # "pain score" is a measure patients report, not a score the app produces.
     _p(SCORES, r"(?<!pain\s)(?<!pain-)(?<!symptom\s)\bscor(?:e|es|ed|ing)\b", negatable="recommend"),
-    _p(SCORES, r"\brank(?:s|ed|ing|ings)?\b"),
+    _p(SCORES, r"\brank(?:s|ed|ing|ings)?\b", negatable="recommend"),
 ]
 
 # Words allowed between a negation and the disclaimed word: "does not make a
-# recommendation", "is not intended as a recommendation". A content word in
-# between ("we do not hesitate to recommend") cancels the excuse.
+# recommendation", "is not intended as a recommendation", "never counted, scored
+# or turned into a verdict". A content word in between ("we do not hesitate to
+# recommend") cancels the excuse.
 _FILLER = (
     r"(?:a|an|any|the|this|make|makes|made|making|give|gives|gave|giving|offer|offers|"
     r"provide|provides|contain|contains|is|are|be|intended|meant|as|to|into|up|them|"
     r"it|add|adds|turn|turns|produce|produces|single|specific|particular|treatment|"
-    r"personal|individual|clinical|medical|yet)"
+    r"personal|individual|clinical|medical|yet|or|and|counted|added|totalled|summed)"
 )
 _NEGATOR = rf"(?:\b(?:not|never|no|nor|without)|n{_APOS}t)"
-_NEGATED_BEFORE = re.compile(rf"{_NEGATOR}(?:\s+{_FILLER}){{0,5}}\s*$", _FLAGS)
+_NEGATED_BEFORE = re.compile(rf"{_NEGATOR}(?:[\s,]+{_FILLER}){{0,5}}[\s,]*$", _FLAGS)
 _NEGATED_AFTER = re.compile(r"^\s+(?:no|nothing|none|neither)\b", _FLAGS)
 _NO_BEFORE = re.compile(r"\bno\s+(?:(?:single|one)\s+)?$", _FLAGS)
 # A ";" ending an HTML entity (&#x27;) does not end a clause.
 _CLAUSE_END = re.compile(r"[.:!?\n]|;(?<!&#x27;)(?<!&#39;)(?<!&rsquo;)(?<!&apos;)")
 
-# Exact wording of validated instruments the walkthrough shows unchanged.
+# The validated SURE test of decisional conflict, shown and recorded unchanged:
+# its first question, and its total (a measure of conflict, not of any option).
 _ALLOWED = [
-    re.compile(r"\bsure\s+about\s+the\s+best\s+choice\s+for\s+you\b", _FLAGS),  # SURE test
+    re.compile(r"\bsure\s+about\s+the\s+best\s+choice\s+for\s+you\b", _FLAGS),
+    re.compile(r"\bSURE(?:\s+test)?\s+scores?\b"),
 ]
 
 
@@ -128,7 +132,7 @@ def _is_excused(pattern, text, m):
     if pattern.negatable == "determiner":
         return bool(_NO_BEFORE.search(before))
     word = m.group(0).lower()
-    if word.endswith("ed"):
+    if word == "recommended":
         return False  # "is not recommended" recommends against
     if _NEGATED_BEFORE.search(before):
         return True
