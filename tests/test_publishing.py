@@ -2,10 +2,11 @@
 
 import hashlib
 import json
+import threading
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.db import connection
+from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 
 from aids.interchange import INFORMATIVE_FIELDS, canonical_content, export_version
@@ -388,3 +389,32 @@ def test_version_publish_runs_a_bounded_number_of_queries():
         version_publish(version=big, user=None, change_note="First.")
 
     assert len(big_queries) == len(small_queries)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_version_publish_concurrent_publishes_take_different_numbers():
+    if connection.vendor == "sqlite":
+        pytest.skip("needs a database server: threads cannot share SQLite's in-memory test database")
+    drafts = [make_draft() for _ in range(4)]
+    start = threading.Barrier(len(drafts))
+    numbers, failures = [], []
+
+    def publish(draft):
+        try:
+            start.wait()
+            numbers.append(version_publish(version=draft, user=None, change_note="Same time.").number)
+        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+            failures.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=publish, args=(draft,)) for draft in drafts]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert failures == []
+    assert sorted(numbers) == [1, 2, 3, 4]
+    assert AidVersion.objects.filter(status="published").count() == 1
+    assert AidVersion.objects.filter(status="retired").count() == 3
