@@ -336,6 +336,11 @@ def import_version(data, *, user=None):
 # --------------------------------------------------------------------------- validation
 
 
+def validate_document(data):
+    """Check a whole document without writing anything; raise ``InterchangeError``."""
+    _validate(data)
+
+
 class _Problems(list):
     def add(self, path, message):
         self.append(f"{path}: {message}")

@@ -2,10 +2,12 @@
 
 import io
 import json
+import threading
 from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection, connections
 
 import aids
 from aids.interchange import INFORMATIVE_FIELDS, export_version
@@ -302,3 +304,29 @@ def test_import_aid_unknown_user_is_a_clear_error(aid_file):
         run("import_aid", str(aid_file), user="nobody")
 
     assert AidVersion.objects.count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_load_aid_run_twice_at_once_publishes_one_version(aid_file):
+    if connection.vendor == "sqlite":
+        pytest.skip("needs a database server: threads cannot share SQLite's in-memory test database")
+    start = threading.Barrier(2)
+    failures = []
+
+    def load():
+        try:
+            start.wait()
+            run("load_aid", file=str(aid_file))
+        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+            failures.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=load) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert failures == []
+    assert list(AidVersion.objects.values_list("number", "status")) == [(1, "published")]

@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 import aids
-from aids.interchange import InterchangeError, parse_document, import_version
+from aids.interchange import InterchangeError, import_version, parse_document, validate_document
 from aids.models import Aid
 from aids.publishing import PublishRefused, version_publish
 
@@ -48,12 +48,17 @@ class Command(BaseCommand):
             raise CommandError(f"{path} is not UTF-8 text ({exc.reason} at byte {exc.start}).")
         except InterchangeError as exc:
             raise CommandError(f"{path}: {exc}")
-        slug = (data.get("aid") or {}).get("slug") if isinstance(data, dict) else None
 
         try:
+            validate_document(data)
             with transaction.atomic():
-                aid = Aid.objects.select_for_update().filter(slug=slug).first() if slug else None
-                if aid is not None and aid.versions.exists():
+                # Create and lock the aid row first: two deploys running this at
+                # once queue here, and the second finds the first's version.
+                aid, _created = Aid.objects.get_or_create(
+                    slug=data["aid"]["slug"], defaults={"title": data["aid"]["title"]}
+                )
+                aid = Aid.objects.select_for_update().get(pk=aid.pk)
+                if aid.versions.exists():
                     current = aid.current_version()
                     where = f"version {current.number} is published" if current else "it has versions"
                     self.stdout.write(f'The aid "{aid.slug}" is already there ({where}); nothing loaded.')
