@@ -288,7 +288,6 @@ def parse_document(text):
     return data
 
 
-
 def import_version(data, *, user=None):
     """Create a new draft from an interchange document; return the draft.
 
