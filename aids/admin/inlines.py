@@ -1,0 +1,186 @@
+"""Inlines for every part of a version, each ordered by its ``order`` field.
+
+Parts of a published or retired version are shown read-only (the model layer
+refuses changes anyway; the admin just does not offer them). Choices that point
+at other parts (references, grid options and questions) are limited to the same
+version and computed once per page, not once per row.
+"""
+
+from django import forms
+from django.contrib import admin
+from django.db import models
+
+from aids.models import (
+    Benefit,
+    Contributor,
+    Criterion,
+    GridAnswer,
+    GridQuestion,
+    Option,
+    Reference,
+    Risk,
+    Section,
+    UnderstandingQuestion,
+    ValueStatement,
+)
+
+SMALL_TEXT = forms.Textarea(attrs={"rows": 2, "cols": 40})
+MEDIUM_TEXT = forms.Textarea(attrs={"rows": 3, "cols": 60})
+
+
+class PartInline:
+    """Shared behaviour of the part inlines (mixed into Tabular/StackedInline)."""
+
+    extra = 0
+    ordering = ("order", "pk")
+    show_change_link = False
+    formfield_overrides = {models.TextField: {"widget": MEDIUM_TEXT}}
+    # Models related to this one within the version, limited to the version.
+    version_scoped = ()
+
+    def _frozen(self, obj):
+        return obj is not None and obj.is_frozen
+
+    def has_add_permission(self, request, obj=None):
+        return not self._frozen(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return not self._frozen(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not self._frozen(obj) and super().has_delete_permission(request, obj)
+
+    def get_formset(self, request, obj=None, **kwargs):
+        # Inline instances are created per request, so this does not leak between users.
+        self.parent_version = obj
+        return super().get_formset(request, obj, **kwargs)
+
+    def _scoped(self, model):
+        version = getattr(self, "parent_version", None)
+        if version is None:
+            return model.objects.none()
+        return model.objects.filter(version=version).order_by("order", "pk")
+
+    @staticmethod
+    def _cache_choices(field):
+        # One query for the choices of all rows instead of one per row.
+        field.choices = list(field.choices)
+        return field
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.version_scoped:
+            kwargs["queryset"] = self._scoped(db_field.related_model)
+            return self._cache_choices(super().formfield_for_foreignkey(db_field, request, **kwargs))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "references":
+            kwargs["queryset"] = self._scoped(Reference)
+            kwargs["widget"] = forms.CheckboxSelectMultiple(attrs={"class": "reference-choices"})
+            field = super().formfield_for_manytomany(db_field, request, **kwargs)
+            field.label_from_instance = lambda ref: ref.key
+            field.help_text = "The references that support this. Add references first, then save."
+            return self._cache_choices(field)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class ReferenceInline(PartInline, admin.TabularInline):
+    model = Reference
+    fields = ("order", "key", "authors", "title", "source", "year", "doi", "url", "note")
+
+
+class ContributorInline(PartInline, admin.TabularInline):
+    model = Contributor
+    fields = ("order", "kind", "name", "role")
+    verbose_name = "author or reviewer"
+    verbose_name_plural = "authors and reviewers"
+
+
+class SectionInline(PartInline, admin.StackedInline):
+    model = Section
+    fields = (("order", "heading"), "body")
+    verbose_name = "about section"
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 6, "cols": 80})}}
+
+
+class OutcomeInline(PartInline, admin.StackedInline):
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("references")
+
+
+class BenefitInline(OutcomeInline):
+    model = Benefit
+    fieldsets = (
+        (None, {"fields": (("order", "title"), "description")}),
+        ("How likely", {"fields": (("numerator", "denominator"), "unknown_reason", "time_frame")}),
+        ("Evidence", {"fields": (("certainty", "certainty_note"), "references")}),
+    )
+
+
+class RiskInline(OutcomeInline):
+    model = Risk
+    fieldsets = (
+        (None, {"fields": (("order", "title"), "description", ("severity", "lasting"))}),
+        ("How likely", {"fields": (("numerator", "denominator"), "unknown_reason", "time_frame")}),
+        ("Evidence", {"fields": (("certainty", "certainty_note"), "references")}),
+    )
+
+
+class CriterionInline(PartInline, admin.TabularInline):
+    model = Criterion
+    fields = ("order", "statement", "explanation")
+    verbose_name = "last-resort criterion"
+    verbose_name_plural = "last-resort criteria"
+
+
+class OptionInline(PartInline, admin.TabularInline):
+    model = Option
+    fields = ("order", "key", "name", "summary")
+
+
+class GridQuestionInline(PartInline, admin.TabularInline):
+    model = GridQuestion
+    fields = ("order", "key", "text")
+    verbose_name = "option grid question"
+
+
+class GridAnswerInline(PartInline, admin.TabularInline):
+    model = GridAnswer
+    fields = ("question", "option", "text", "references", "order")
+    version_scoped = ("option", "question")
+    verbose_name = "option grid answer"
+    formfield_overrides = {models.TextField: {"widget": SMALL_TEXT}}
+    # The grid's place decides where an answer shows; list them as the grid reads.
+    ordering = ("question__order", "question__pk", "option__order", "option__pk")
+
+    def get_queryset(self, request):
+        return (
+            super().get_queryset(request)
+            .select_related("option", "question")
+            .prefetch_related("references")
+        )
+
+
+class ValueStatementInline(PartInline, admin.TabularInline):
+    model = ValueStatement
+    fields = ("order", "text")
+
+
+class UnderstandingQuestionInline(PartInline, admin.TabularInline):
+    model = UnderstandingQuestion
+    fields = ("order", "statement", "correct_answer", "explanation")
+
+
+PART_INLINES = [
+    SectionInline,
+    BenefitInline,
+    RiskInline,
+    CriterionInline,
+    OptionInline,
+    GridQuestionInline,
+    GridAnswerInline,
+    ValueStatementInline,
+    UnderstandingQuestionInline,
+    ReferenceInline,
+    ContributorInline,
+]

@@ -1,0 +1,353 @@
+"""Admin for aids and their versions: edit drafts, preview, publish, start new drafts.
+
+Editors change drafts; only approvers (``aids.publish_aidversion``) publish. A
+published or retired version is frozen, so its page is read-only and offers
+"New draft from this version". Publishing and copying go through
+``aids.publishing``; quality reports come from ``aids.quality``.
+"""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Max, Prefetch, Q
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.views.decorators.http import require_POST
+from simple_history.admin import SimpleHistoryAdmin
+
+from aids.admin.forms import AidVersionForm, PublishForm
+from aids.admin.history import part_history
+from aids.admin.inlines import PART_INLINES
+from aids.models import Aid, AidVersion, Benefit, GridAnswer, Risk
+
+PUBLISH_PERMISSION = "aids.publish_aidversion"
+FORBIDDEN_TEMPLATE = "admin/aids/aidversion/publish_forbidden.html"
+
+
+def can_publish(user):
+    return user.has_perm(PUBLISH_PERMISSION)
+
+
+def version_for_display(pk):
+    """A version with every part loaded for the preview (a fixed number of queries)."""
+    return get_object_or_404(
+        AidVersion.objects.select_related("aid", "published_by").prefetch_related(
+            "sections",
+            Prefetch("benefits", Benefit.objects.prefetch_related("references")),
+            Prefetch("risks", Risk.objects.prefetch_related("references")),
+            "criteria", "options", "grid_questions",
+            Prefetch("grid_answers", GridAnswer.objects.prefetch_related("references")),
+            "value_statements", "understanding_questions", "references", "contributors",
+        ),
+        pk=pk,
+    )
+
+
+class VersionInline(admin.TabularInline):
+    """The versions of an aid, listed on the aid's page (changed on their own pages)."""
+
+    model = AidVersion
+    fields = ("version_link", "status", "published_at", "published_by", "next_review_due", "created_at")
+    readonly_fields = fields
+    ordering = ("-number", "-created_at")
+    extra = 0
+    can_delete = False
+    verbose_name_plural = "versions"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("published_by")
+
+    @admin.display(description="version")
+    def version_link(self, version):
+        url = reverse("admin:aids_aidversion_change", args=[version.pk])
+        label = f"Version {version.number}" if version.number else f"Draft #{version.pk}"
+        return format_html('<a href="{}">{}</a>', url, label)
+
+
+@admin.register(Aid)
+class AidAdmin(admin.ModelAdmin):
+    list_display = ("title", "slug", "current_version_number", "version_count")
+    search_fields = ("title", "slug")
+    fieldsets = ((None, {"fields": ("title", "slug", "created_at")}),)
+    readonly_fields = ("created_at",)
+    inlines = [VersionInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        # The slug names the aid in exports and in load_aid; it does not change.
+        return ("slug", "created_at") if obj else ("created_at",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(
+            current_number=Max("versions__number", filter=Q(versions__status=AidVersion.Status.PUBLISHED)),
+            versions_total=Count("versions"),
+        )
+
+    @admin.display(description="current version", ordering="current_number")
+    def current_version_number(self, aid):
+        return aid.current_number or "none published"
+
+    @admin.display(description="versions", ordering="versions_total")
+    def version_count(self, aid):
+        return aid.versions_total
+
+
+@admin.register(AidVersion)
+class AidVersionAdmin(SimpleHistoryAdmin):
+    form = AidVersionForm
+    change_form_template = "admin/aids/aidversion/change_form.html"
+    object_history_template = "admin/aids/aidversion/object_history.html"
+    object_history_list_template = "admin/aids/aidversion/object_history_list.html"
+    list_display = (
+        "version_label", "aid", "status", "published_at", "next_review_due", "based_on_label", "created_at",
+    )
+    list_display_links = ("version_label",)
+    list_filter = ("status", "aid")
+    list_select_related = ("aid", "based_on")
+    search_fields = ("aid__title", "aid__slug", "decision", "change_note")
+    date_hierarchy = None
+    actions = ["new_draft_action"]
+    fieldsets = (
+        ("Version", {"fields": ("aid", "status", "version_number", "based_on", "created_by", "created_at")}),
+        ("The decision", {"fields": ("decision", "audience", "intro")}),
+        ("What we don't know", {"fields": ("unknowns",)}),
+        ("About this aid", {"fields": (
+            "funding_statement", "conflicts_statement", "update_policy",
+            ("last_reviewed_on", "next_review_due"),
+        )}),
+        ("Publication", {
+            "fields": ("published_at", "published_by", "change_note", "warnings_justification",
+                       "digest", "retired_at"),
+            "description": "Set by publishing; a draft has none of these yet.",
+        }),
+    )
+    # Set by publishing or by the system, never typed in this form.
+    system_fields = (
+        "status", "version_number", "based_on", "created_by", "created_at", "published_at",
+        "published_by", "change_note", "warnings_justification", "digest", "retired_at",
+    )
+
+    # -- permissions: editors change drafts; frozen versions are read-only ----------
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.is_frozen:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.is_frozen:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def revert_disabled(self, request, obj=None):
+        # Restoring old field values through the history page would bypass the
+        # parts and the frozen guard's intent; new drafts are the way back.
+        return True
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            raise PermissionDenied("Reverting from the history is not offered; start a new draft instead.")
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    # -- the form -------------------------------------------------------------------
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(self.system_fields)
+        if obj is not None:
+            fields.append("aid")  # a draft stays with its aid
+        return fields
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return self.fieldsets[1:4] + (("Aid", {"fields": ("aid",)}),)
+        if not obj.is_frozen:
+            # Nothing to see there until it is published: folded away on a draft.
+            *rest, (name, options) = self.fieldsets
+            return (*rest, (name, {**options, "classes": ["collapse"]}))
+        return self.fieldsets
+
+    def get_inlines(self, request, obj):
+        # Parts are added once the version exists (references before what cites them).
+        return PART_INLINES if obj is not None else []
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("aid", "based_on", "published_by", "created_by")
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    # -- list columns ----------------------------------------------------------------
+
+    @admin.display(description="version", ordering="number")
+    def version_label(self, version):
+        return f"Version {version.number}" if version.number else f"Draft #{version.pk}"
+
+    @admin.display(description="version number")
+    def version_number(self, version):
+        return version.number or "(given when published)"
+
+    @admin.display(description="based on")
+    def based_on_label(self, version):
+        if not version.based_on_id:
+            return "-"
+        based = version.based_on
+        return f"Version {based.number}" if based.number else f"Draft #{based.pk}"
+
+    # -- pages of our own ---------------------------------------------------------
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("<int:pk>/preview/", view(self.preview_view), name="aids_aidversion_preview"),
+            path("<int:pk>/publish/", view(self.publish_view), name="aids_aidversion_publish"),
+            path("<int:pk>/new-draft/", view(require_POST(self.new_draft_view)),
+                 name="aids_aidversion_new_draft"),
+        ] + super().get_urls()
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            from aids.quality import check_version
+
+            form = context["adminform"].form
+            if getattr(form, "ipdas_items", None):
+                rows = form.ipdas_rows()
+            else:
+                from aids.quality import ipdas_checklist
+
+                rows = [(item, None) for item in ipdas_checklist(obj)]
+            editable = self.has_change_permission(request, obj)
+            context.update({
+                "quality_report": check_version(obj),
+                "ipdas_rows": rows if editable else [(item, None) for item, _box in rows],
+                "can_publish": can_publish(request.user) and not obj.is_frozen,
+                "can_new_draft": self.has_add_permission(request),
+                "version_frozen": obj.is_frozen,
+            })
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def history_view(self, request, object_id, extra_context=None):
+        version = self.get_object(request, object_id)
+        extra = dict(extra_context or {})
+        if version is not None:
+            extra["part_history"], extra["part_history_total"] = part_history(version)
+        return super().history_view(request, object_id, extra)
+
+    def _version_or_404(self, request, pk):
+        version = self.get_object(request, str(pk))
+        if version is None:
+            raise Http404(f"No aid version {pk}.")
+        if not self.has_view_permission(request, version):
+            raise PermissionDenied
+        return version
+
+    def preview_view(self, request, pk):
+        """The version as the walkthrough shows it, with the app's own look."""
+        self._version_or_404(request, pk)
+        version = version_for_display(pk)
+        return render(request, "aids/preview.html", {
+            "version": version,
+            "admin_url": reverse("admin:aids_aidversion_change", args=[version.pk]),
+        })
+
+    def publish_view(self, request, pk):
+        """Shows the quality report and IPDAS self-check; POST publishes."""
+        from aids.publishing import PublishRefused, version_publish
+        from aids.quality import check_version, ipdas_checklist
+
+        version = self._version_or_404(request, pk)
+        if not can_publish(request.user):
+            return self._forbidden(request, version)
+        change_url = reverse("admin:aids_aidversion_change", args=[version.pk])
+        if version.is_frozen:
+            self.message_user(request, f"{version} is not a draft; only a draft can be published.",
+                              messages.WARNING)
+            return HttpResponseRedirect(change_url)
+
+        report = check_version(version)
+        refused = None
+        if request.method == "POST":
+            form = PublishForm(request.POST, report=report)
+            if form.is_valid():
+                try:
+                    published = version_publish(
+                        version=version, user=request.user,
+                        change_note=form.cleaned_data["change_note"],
+                        justification=form.cleaned_data["justification"],
+                    )
+                except PermissionDenied:
+                    return self._forbidden(request, version)
+                except PublishRefused as exc:
+                    refused = exc.reasons
+                    report = exc.report or report
+                    for reason in exc.reasons:
+                        form.add_error(None, reason)
+                else:
+                    self.message_user(
+                        request,
+                        f"Published {published.aid} version {published.number}. "
+                        "Consultations started from now on use it.",
+                        messages.SUCCESS,
+                    )
+                    return HttpResponseRedirect(change_url)
+        else:
+            form = PublishForm(report=report, initial={"justification": version.warnings_justification})
+
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"Publish {version}",
+            "opts": self.model._meta,
+            "original": version,
+            "version": version,
+            "form": form,
+            "quality_report": report,
+            "ipdas_rows": [(item, None) for item in ipdas_checklist(version)],
+            "refused": refused,
+            "change_url": change_url,
+        }
+        return TemplateResponse(request, "admin/aids/aidversion/publish.html", context)
+
+    def _forbidden(self, request, version):
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Only content approvers can publish",
+            "opts": self.model._meta,
+            "original": version,
+            "change_url": reverse("admin:aids_aidversion_change", args=[version.pk]),
+        }
+        return TemplateResponse(request, FORBIDDEN_TEMPLATE, context, status=403)
+
+    def new_draft_view(self, request, pk):
+        version = self._version_or_404(request, pk)
+        if not self.has_add_permission(request):
+            raise PermissionDenied("You may not create drafts.")
+        return self._start_draft(request, version)
+
+    def _start_draft(self, request, version):
+        from aids.publishing import version_new_draft
+
+        draft = version_new_draft(version=version, user=request.user)
+        self.log_addition(request, draft, [{"added": {}}])
+        self.message_user(
+            request,
+            f"New draft #{draft.pk} started from {version}. Edit it here, then preview and publish it.",
+            messages.SUCCESS,
+        )
+        return HttpResponseRedirect(reverse("admin:aids_aidversion_change", args=[draft.pk]))
+
+    @admin.action(description="New draft from the selected version", permissions=["add"])
+    def new_draft_action(self, request, queryset):
+        versions = list(queryset[:2])
+        if len(versions) != 1:
+            self.message_user(request, "Select exactly one version to start a new draft from.",
+                              messages.WARNING)
+            return None
+        return self._start_draft(request, versions[0])

@@ -1,0 +1,187 @@
+"""Template helpers that show aid content the same way everywhere.
+
+Used by the display partials in ``templates/aids/content/`` (walkthrough, admin
+preview). Content is admin-edited plain text: every helper here escapes it and
+never trusts it as HTML.
+"""
+
+import re
+
+from django import template
+from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+_LIST_MARK = re.compile(r"^\s*-\s+")
+
+# Icon array geometry, in SVG user units.
+_CELL = 12
+FILLED_COLOUR = "#1a4fd6"
+OUTLINE_COLOUR = "#1a4fd6"
+MAX_ICONS = 1000  # beyond this an array is unreadable; the text stands alone
+
+
+def _paragraph_blocks(text):
+    text = str(text or "").replace("\r\n", "\n").replace("\r", "\n").strip()
+    return [block for block in _BLANK_LINE.split(text) if block.strip()]
+
+
+def _render_block(block):
+    """One block: runs of "- " lines become a list, other lines a paragraph."""
+    esc = conditional_escape
+    parts, run, run_is_list = [], [], None
+
+    def flush():
+        if not run:
+            return
+        if run_is_list:
+            items = format_html_join("", "<li>{}</li>", ((esc(line),) for line in run))
+            parts.append(format_html("<ul>{}</ul>", items))
+        else:
+            lines = mark_safe("<br>".join(str(esc(line)) for line in run))
+            parts.append(format_html("<p>{}</p>", lines))
+
+    for line in block.split("\n"):
+        if not line.strip():
+            continue
+        is_item = bool(_LIST_MARK.match(line))
+        content = _LIST_MARK.sub("", line, count=1) if is_item else line.strip()
+        if run and is_item != run_is_list:
+            flush()
+            run = []
+        run_is_list = is_item
+        run.append(content)
+    flush()
+    return mark_safe("".join(str(p) for p in parts))
+
+
+@register.filter
+def plain_paragraphs(text):
+    """Plain text to HTML: a blank line starts a paragraph, "- " lines are a list.
+
+    Every piece of text is escaped, whatever the template's autoescape setting:
+    nothing typed in the admin is ever taken as HTML.
+    """
+    blocks = _paragraph_blocks(text)
+    return mark_safe("".join(str(_render_block(b)) for b in blocks))
+
+
+@register.filter
+def plain_points(text):
+    """Plain text with one point per line, as a list of strings ("- " removed)."""
+    lines = str(text or "").replace("\r\n", "\n").split("\n")
+    return [_LIST_MARK.sub("", line, count=1).strip() for line in lines if line.strip()]
+
+
+def icon_array_label(numerator, denominator):
+    outlined = denominator - numerator
+    return (
+        f"About {numerator} in {denominator} people: "
+        f"{numerator} filled, {outlined} outlined"
+    )
+
+
+def _columns(denominator):
+    if denominator <= 10:
+        return denominator
+    if denominator <= 100:
+        return 10
+    if denominator <= 400:
+        return 20
+    return 40
+
+
+def _person_path(x, y):
+    """A small person (head and body) in a 12-unit cell whose top left is x, y."""
+    cx = x + 6
+    return (
+        f"M{cx - 2.2:.1f} {y + 3:.1f}a2.2 2.2 0 1 0 4.4 0a2.2 2.2 0 1 0 -4.4 0z"
+        f"M{cx - 3.6:.1f} {y + 11:.1f}v-3.2q0 -2.4 2.4 -2.4h2.4q2.4 0 2.4 2.4v3.2z"
+    )
+
+
+@register.simple_tag
+def icon_array(numerator, denominator, css_class="icon-array"):
+    """An inline SVG pictograph: ``numerator`` filled people of ``denominator``.
+
+    Filled and outlined shapes differ in form as well as colour; the text
+    alternative ("About 8 in 100 people: 8 filled, 92 outlined") is both the
+    ``aria-label`` and the SVG ``<title>``. Presentation attributes only (no
+    ``style``), so the CSP's ban on inline styles holds. Returns "" when there is
+    no usable figure or the denominator is too large to draw legibly.
+    """
+    try:
+        numerator, denominator = int(numerator), int(denominator)
+    except (TypeError, ValueError):
+        return ""
+    if denominator <= 0 or numerator < 0 or numerator > denominator or denominator > MAX_ICONS:
+        return ""
+    cols = _columns(denominator)
+    rows = -(-denominator // cols)
+    label = icon_array_label(numerator, denominator)
+    icons = []
+    for i in range(denominator):
+        x, y = (i % cols) * _CELL, (i // cols) * _CELL
+        filled = i < numerator
+        icons.append(
+            format_html(
+                '<path class="icon {}" d="{}" fill="{}" stroke="{}" stroke-width="1"/>',
+                "filled" if filled else "outlined",
+                _person_path(x, y),
+                FILLED_COLOUR if filled else "#ffffff",
+                OUTLINE_COLOUR,
+            )
+        )
+    return format_html(
+        '<svg class="{}" role="img" aria-label="{}" viewBox="0 0 {} {}" '
+        'width="{}" height="{}" xmlns="http://www.w3.org/2000/svg" focusable="false">'
+        "<title>{}</title>{}</svg>",
+        css_class, label, cols * _CELL, rows * _CELL, cols * _CELL * 2, rows * _CELL * 2,
+        label, mark_safe("".join(str(icon) for icon in icons)),
+    )
+
+
+@register.filter
+def natural_frequency(item):
+    """ "About 8 in 100 people" for a benefit or risk, "Not known" without a figure."""
+    if getattr(item, "numerator", None) is None or not getattr(item, "denominator", None):
+        return "Not known"
+    return f"About {item.numerator} in {item.denominator} people"
+
+
+@register.simple_tag
+def option_grid(version, options=None):
+    """Rows of the option grid: ``[(question, [answer or None per option]), ...]``.
+
+    ``options`` limits and orders the columns (e.g. the options the patient chose to
+    discuss); by default every option of the version. Works from prefetched
+    ``options``, ``grid_questions`` and ``grid_answers`` when they are there.
+    """
+    if options is None or options == "":  # "" is how a template passes "not given"
+        options = list(version.options.all())
+    else:
+        options = list(options)
+    answers = {(a.option_id, a.question_id): a for a in version.grid_answers.all()}
+    return {
+        "options": options,
+        "rows": [
+            (question, [answers.get((option.pk, question.pk)) for option in options])
+            for question in version.grid_questions.all()
+        ],
+    }
+
+
+@register.filter
+def web_url(url):
+    """The URL when it is http(s), else "": a stored link never becomes javascript:."""
+    url = str(url or "").strip()
+    return url if url.lower().startswith(("http://", "https://")) else ""
+
+
+@register.filter
+def end_sentence(text):
+    """Text with a full stop added unless it already ends in punctuation."""
+    text = str(text or "").strip()
+    return text if not text or text[-1] in ".!?" else text + "."
