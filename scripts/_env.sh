@@ -17,8 +17,13 @@ fi
 stamp=".venv/.installed-$(cat pyproject.toml | sha256sum | cut -c1-16)"
 if [ ! -f "$stamp" ]; then
     echo "==> Installing Python dependencies"
-    .venv/bin/python -m pip install --quiet --upgrade pip
-    .venv/bin/python -m pip install --quiet -e ".[test]"
+    mkdir -p var
+    if ! { .venv/bin/python -m pip install --quiet --upgrade pip \
+           && .venv/bin/python -m pip install --quiet -e ".[test]"; } > var/pip-install.log 2>&1; then
+        cat var/pip-install.log >&2
+        echo "Installing the Python dependencies failed (log above, kept in var/pip-install.log)." >&2
+        exit 1
+    fi
     rm -f .venv/.installed-*
     touch "$stamp"
 fi

@@ -21,6 +21,9 @@ DEMO_ACCOUNTS = [
 class Command(BaseCommand):
     help = "Create demo accounts (local mode only) and print how to log in."
 
+    def add_arguments(self, parser):
+        parser.add_argument("--url", default="http://127.0.0.1:8000/", help="Where the app is served.")
+
     def handle(self, *args, **options):
         if not settings.DEBUG:
             raise CommandError("Demo accounts are for local mode only (DJANGO_DEBUG=true).")
@@ -35,7 +38,7 @@ class Command(BaseCommand):
                 user.save()
                 user.groups.set(Group.objects.filter(name__in=groups))
         self.stdout.write("")
-        self.stdout.write(self.style.SUCCESS("Open http://127.0.0.1:8000/ and log in with:"))
+        self.stdout.write(self.style.SUCCESS(f"Open {options['url']} and log in with:"))
         for username, _, _, purpose in DEMO_ACCOUNTS:
             self.stdout.write(f"  username {username:<10} password {password}   ({purpose})")
         self.stdout.write("")
