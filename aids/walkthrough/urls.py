@@ -1,7 +1,19 @@
-from django.urls import path
+from importlib.util import find_spec
+
+from django.urls import include, path
 
 from aids.walkthrough import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("consultations/new/", views.consultation_new, name="consultation_new"),
+    path("consultations/<int:pk>/", views.consultation_resume, name="consultation_resume"),
+    path("consultations/<int:pk>/step/<slug:key>/", views.step, name="consultation_step"),
+    path("consultations/<int:pk>/finalize/", views.finalize, name="consultation_finalize"),
+    path("consultations/<int:pk>/record/", views.record, name="consultation_record"),
+    path("consultations/<int:pk>/addenda/", views.addendum, name="addendum_add"),
 ]
+
+# The stored PDF documents (download views) live with the PDF record, built alongside.
+if find_spec("aids.record") and find_spec("aids.record.urls"):
+    urlpatterns.append(path("", include("aids.record.urls")))

@@ -1,0 +1,459 @@
+"""Consultations: the one access helper and every write, as named services.
+
+Each service takes keyword-only arguments, validates before it writes and runs in
+one transaction, taking a row lock on the consultation (``select_for_update``) so
+two requests for the same consultation queue instead of interleaving. Views and
+tests call these; nothing happens in ``save()`` or signals.
+
+Two guards protect what was typed:
+
+- a finalized consultation refuses every change (``ConsultationFinal``);
+  corrections are dated addenda (``addendum_add``);
+- each step carries a revision counter (``Consultation.step_revisions``); a save
+  based on a stale counter is refused (``StaleRevision``) instead of silently
+  overwriting what another tab saved.
+"""
+
+import datetime
+import re
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+
+from aids.models import (
+    Aid,
+    AuditEvent,
+    Consultation,
+    ItemRecord,
+    PatientQuestion,
+    UnderstandingAnswer,
+    ValueRating,
+)
+from aids.models.consultation import NOTE_LIMIT
+
+AID_SLUG = "tractotomy"
+CHANGE_COALESCE = datetime.timedelta(minutes=5)
+
+# The SURE test (Legare et al.): four yes/no questions, asked unchanged. Its own
+# score is the number of "yes" answers; 3 or less suggests decisional conflict.
+SURE_ITEMS = [
+    ("sure", "S", "Do you feel SURE about the best choice for you?"),
+    ("understand", "U", "Do you know the benefits and risks of each option?"),
+    ("risks_benefits", "R", "Are you clear about which benefits and risks matter most to you?"),
+    ("encouragement", "E", "Do you have enough support and advice to make a choice?"),
+]
+SURE_KEYS = [key for key, _letter, _text in SURE_ITEMS]
+
+# Fields of the consultation row that the steps may write.
+EDITABLE_FIELDS = {
+    "patient_ref", "present", "present_other", "language",
+    "sure_before", "sure_after", "values_own_words",
+    "position", "position_words", "preference_words", "next_steps", "follow_up_on",
+}
+TOPICS = ["benefits", "risks", "criteria", "alternatives"]
+TOPIC_KIND = {
+    "benefits": ItemRecord.Kind.BENEFIT,
+    "risks": ItemRecord.Kind.RISK,
+    "criteria": ItemRecord.Kind.CRITERION,
+    "alternatives": ItemRecord.Kind.OPTION,
+}
+_KIND_RELATED = {
+    ItemRecord.Kind.BENEFIT: "benefits",
+    ItemRecord.Kind.RISK: "risks",
+    ItemRecord.Kind.CRITERION: "criteria",
+    ItemRecord.Kind.OPTION: "options",
+}
+
+
+class NoPublishedVersion(Exception):
+    """There is no published version to pin: an administrator must load or publish one."""
+
+
+class ConsultationFinal(Exception):
+    """The consultation is final; it no longer changes (add an addendum instead)."""
+
+
+class StaleRevision(Exception):
+    """The save was based on an older revision of the step than the one stored."""
+
+    def __init__(self, current):
+        self.current = current
+        super().__init__(f"The step is at revision {current}.")
+
+
+# --------------------------------------------------------------------------- access
+
+
+def get_consultation_for(user, pk, *, read_only=False):
+    """The consultation ``pk`` if ``user`` may open it, else 404.
+
+    A clinician opens only their own consultations. Staff users may also open any
+    record *read-only* (``read_only=True``: the record page and its audit trail);
+    they never edit someone else's consultation.
+    """
+    qs = Consultation.objects.select_related("version", "version__aid", "clinician")
+    if not (read_only and user.is_staff):
+        qs = qs.filter(clinician_id=user.pk)
+    try:
+        return qs.get(pk=pk)
+    except Consultation.DoesNotExist:
+        raise Http404("No such consultation.")
+
+
+# --------------------------------------------------------------------------- validation
+
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+_NHS_NUMBER = re.compile(r"(?<!\d)\d{3}[ -]?\d{3}[ -]?\d{4}(?!\d)")
+
+
+def validate_patient_ref(value):
+    """A pseudonymous reference: never an email address or an NHS number."""
+    value = (value or "").strip()
+    if not value:
+        raise ValidationError("Enter a patient reference (a pseudonymous one, not a name).", code="required")
+    if len(value) > 40:
+        raise ValidationError(
+            f"The patient reference is {len(value)} characters long; the limit is 40.", code="max_length"
+        )
+    if "@" in value and _EMAIL.search(value):
+        raise ValidationError(
+            "This looks like an email address. Use a pseudonymous reference instead "
+            "(for example a clinic code), never the patient's contact details.",
+            code="email",
+        )
+    if _NHS_NUMBER.search(value):
+        raise ValidationError(
+            "This looks like an NHS number (10 digits). Use a pseudonymous reference instead.",
+            code="nhs_number",
+        )
+    return value
+
+
+def sure_score(answers):
+    """(number of "yes", number answered) for a SURE answers dict."""
+    answers = answers or {}
+    given = [answers.get(key) for key in SURE_KEYS if answers.get(key) in ("yes", "no")]
+    return sum(1 for a in given if a == "yes"), len(given)
+
+
+# --------------------------------------------------------------------------- audit
+
+
+def audit_record(*, consultation, user, action, detail=""):
+    """Append one audit event (who did what to which consultation, and when)."""
+    return AuditEvent.objects.create(
+        consultation=consultation, user=user, action=action, detail=detail[:200]
+    )
+
+
+def _audit_changed(consultation, user, step):
+    """One "changed" event per step save, not one per autosave keystroke."""
+    since = timezone.now() - CHANGE_COALESCE
+    recent = AuditEvent.objects.filter(
+        consultation=consultation, user=user, action=AuditEvent.Action.CHANGED,
+        detail=step, at__gte=since,
+    ).exists()
+    if not recent:
+        audit_record(consultation=consultation, user=user, action=AuditEvent.Action.CHANGED, detail=step)
+
+
+# --------------------------------------------------------------------------- start
+
+
+def consultation_start(*, clinician, patient_ref, present=(), present_other="", language="English",
+                       aid_slug=AID_SLUG):
+    """Start a consultation, pinning the aid's current published version."""
+    patient_ref = validate_patient_ref(patient_ref)
+    present = [p for p in Consultation.Present.values if p in set(present or ())]
+    with transaction.atomic():
+        aid = Aid.objects.filter(slug=aid_slug).first()
+        version = aid.current_version() if aid else None
+        if version is None:
+            raise NoPublishedVersion(
+                "There is no published version of the tractotomy aid yet. An administrator "
+                "must load or publish the content before a consultation can start."
+            )
+        consultation = Consultation(
+            clinician=clinician, version=version, patient_ref=patient_ref, present=present,
+            present_other=present_other or "", language=(language or "").strip() or "English",
+            topic_order=[], step_revisions={"start": 1}, visited_steps=["start"],
+        )
+        consultation.full_clean(exclude=["clinician", "version"])
+        consultation.save()
+        audit_record(consultation=consultation, user=clinician, action=AuditEvent.Action.CREATED)
+    return consultation
+
+
+# --------------------------------------------------------------------------- step saves
+
+
+@dataclass
+class StepChanges:
+    """What one step's form says, ready to be written.
+
+    Only what is given is written: a key missing from ``fields`` or an item dict
+    (for instance the clinician's ticks, hidden in patient view) is left as it is.
+    """
+
+    fields: dict = field(default_factory=dict)
+    # (kind, item_id, {"discussed": bool, "note": str, "selected": bool} - any subset)
+    items: list = field(default_factory=list)
+    # (statement_id, rating 0-4 or None, not_sure)
+    ratings: list = field(default_factory=list)
+    # (question_id, "true" | "false" | "not_sure" | "")
+    understanding: list = field(default_factory=list)
+    # None: untouched. Else rows in posted order: {"id", "question", "answer", "status"}.
+    # A row with an id and no text removes that question.
+    questions: list | None = None
+
+
+@dataclass
+class SaveResult:
+    revision: int
+    new_question_ids: dict = field(default_factory=dict)  # row index -> id of the created row
+
+
+def _lock(consultation, step, revision):
+    locked = Consultation.objects.select_for_update().get(pk=consultation.pk)
+    if locked.is_final:
+        raise ConsultationFinal("This record is final and can no longer be changed.")
+    current = int((locked.step_revisions or {}).get(step, 0))
+    if revision != current:
+        raise StaleRevision(current)
+    return locked
+
+
+def _bump(locked, user, step):
+    revisions = dict(locked.step_revisions or {})
+    revisions[step] = int(revisions.get(step, 0)) + 1
+    locked.step_revisions = revisions
+    if step not in (locked.visited_steps or []):
+        locked.visited_steps = [*(locked.visited_steps or []), step]
+    locked.save()
+    _audit_changed(locked, user, step)
+    return revisions[step]
+
+
+def _check_text(value, label):
+    if len(value) > NOTE_LIMIT:
+        raise ValidationError(f"{label} is {len(value):,} characters long; the limit is {NOTE_LIMIT:,}.")
+    return value
+
+
+def step_save(*, consultation, user, step, revision, changes):
+    """Save one step of an in-progress consultation; return a ``SaveResult``.
+
+    Refused with ``StaleRevision`` when ``revision`` is not the stored revision
+    of the step, with ``ConsultationFinal`` once the record is final, and with
+    ``ValidationError`` when the data breaks a rule (nothing is written then).
+    """
+    unknown = set(changes.fields) - EDITABLE_FIELDS
+    if unknown:
+        raise ValueError(f"Fields not editable from a step: {sorted(unknown)}")
+    with transaction.atomic():
+        locked = _lock(consultation, step, revision)
+        for name, value in changes.fields.items():
+            setattr(locked, name, value)
+        if "patient_ref" in changes.fields:
+            locked.patient_ref = validate_patient_ref(locked.patient_ref)
+        if "present" in changes.fields:
+            chosen = set(locked.present or ())
+            locked.present = [p for p in Consultation.Present.values if p in chosen]
+        for name in ("sure_before", "sure_after"):
+            if name in changes.fields:
+                answers = changes.fields[name] or {}
+                setattr(locked, name, {k: answers[k] for k in SURE_KEYS if answers.get(k) in ("yes", "no")})
+        if (
+            {"position", "preference_words"} & set(changes.fields)
+            and locked.position == Consultation.Position.PREFERENCE
+            and not locked.preference_words.strip()
+        ):
+            raise ValidationError(
+                {"preference_words": "Write the preference in the patient's own words."}
+            )
+        locked.full_clean(exclude=["clinician", "version"])
+
+        _save_items(locked, changes.items)
+        _save_ratings(locked, changes.ratings)
+        _save_understanding(locked, changes.understanding)
+        new_ids = _save_questions(locked, changes.questions)
+        new_revision = _bump(locked, user, step)
+    consultation.refresh_from_db()
+    return SaveResult(revision=new_revision, new_question_ids=new_ids)
+
+
+def _version_item_ids(consultation, kind):
+    related = getattr(consultation.version, _KIND_RELATED[kind])
+    return set(related.values_list("pk", flat=True))
+
+
+def _save_items(consultation, items):
+    if not items:
+        return
+    by_kind = {}
+    for kind, item_id, values in items:
+        by_kind.setdefault(kind, []).append((item_id, values))
+    for kind, rows in by_kind.items():
+        allowed = _version_item_ids(consultation, kind)
+        existing = {
+            r.item_id: r
+            for r in ItemRecord.objects.filter(consultation=consultation, kind=kind)
+        }
+        for item_id, values in rows:
+            if item_id not in allowed:
+                raise ValidationError("An item does not belong to the pinned aid version.")
+            values = {k: v for k, v in values.items() if k in ("discussed", "note", "selected")}
+            if "note" in values:
+                values["note"] = _check_text(values["note"] or "", "A note")
+            record = existing.get(item_id)
+            if record is None:
+                ItemRecord.objects.create(consultation=consultation, kind=kind, item_id=item_id, **values)
+            elif any(getattr(record, k) != v for k, v in values.items()):
+                for k, v in values.items():
+                    setattr(record, k, v)
+                record.save(update_fields=list(values))
+
+
+def _save_ratings(consultation, ratings):
+    if not ratings:
+        return
+    allowed = set(consultation.version.value_statements.values_list("pk", flat=True))
+    existing = {r.statement_id: r for r in ValueRating.objects.filter(consultation=consultation)}
+    for statement_id, rating, not_sure in ratings:
+        if statement_id not in allowed:
+            raise ValidationError("A value statement does not belong to the pinned aid version.")
+        if rating is not None and not 0 <= rating <= 4:
+            raise ValidationError("A rating is from 0 to 4.")
+        if not_sure:
+            rating = None
+        record = existing.get(statement_id)
+        if record is None:
+            if rating is None and not not_sure:
+                continue
+            ValueRating.objects.create(
+                consultation=consultation, statement_id=statement_id, rating=rating, not_sure=not_sure
+            )
+        elif (record.rating, record.not_sure) != (rating, not_sure):
+            record.rating, record.not_sure = rating, not_sure
+            record.save(update_fields=["rating", "not_sure"])
+
+
+def _save_understanding(consultation, answers):
+    if not answers:
+        return
+    allowed = set(consultation.version.understanding_questions.values_list("pk", flat=True))
+    existing = {a.question_id: a for a in UnderstandingAnswer.objects.filter(consultation=consultation)}
+    for question_id, answer in answers:
+        if question_id not in allowed:
+            raise ValidationError("An understanding question does not belong to the pinned aid version.")
+        if answer not in ("", *UnderstandingAnswer.Answer.values):
+            raise ValidationError("Not a valid answer.")
+        record = existing.get(question_id)
+        if record is None:
+            if answer:
+                UnderstandingAnswer.objects.create(consultation=consultation, question_id=question_id, answer=answer)
+        elif record.answer != answer:
+            record.answer = answer
+            record.save(update_fields=["answer"])
+
+
+def _save_questions(consultation, rows):
+    if rows is None:
+        return {}
+    existing = {q.pk: q for q in PatientQuestion.objects.filter(consultation=consultation)}
+    new_ids = {}
+    for index, row in enumerate(rows):
+        question = _check_text(row.get("question") or "", "A question")
+        answer = _check_text(row.get("answer") or "", "An answer")
+        status = row.get("status") or PatientQuestion.Status.OPEN
+        if status not in PatientQuestion.Status.values:
+            raise ValidationError("Not a valid question status.")
+        # An id that is not (or no longer) one of this consultation's questions,
+        # e.g. a row cleared by an earlier autosave and typed in again, is a new row.
+        record = existing.get(row.get("id"))
+        if not question.strip():
+            if answer.strip():
+                raise ValidationError("An answer was given without its question.")
+            if record is not None:
+                record.delete()
+            continue
+        if record is None:
+            record = PatientQuestion.objects.create(
+                consultation=consultation, order=index, question=question, answer=answer, status=status
+            )
+            new_ids[index] = record.pk
+        elif (record.order, record.question, record.answer, record.status) != (index, question, answer, status):
+            record.order, record.question, record.answer, record.status = index, question, answer, status
+            record.save(update_fields=["order", "question", "answer", "status"])
+    return new_ids
+
+
+def topic_order_set(*, consultation, user, order, skipped, revision):
+    """Record the order the patient chose for the topic steps, and which they skip."""
+    order = [t for t in order if t in TOPICS]
+    if sorted(order) != sorted(TOPICS):
+        raise ValidationError("The order must list each topic once.")
+    skipped = [t for t in order if t in set(skipped or ())]
+    with transaction.atomic():
+        locked = _lock(consultation, "topics", revision)
+        locked.topic_order = order
+        locked.skipped_topics = skipped
+        new_revision = _bump(locked, user, "topics")
+    consultation.refresh_from_db()
+    return SaveResult(revision=new_revision)
+
+
+# --------------------------------------------------------------------------- final record
+
+
+def _generate_record(consultation, user):
+    """The next stored PDF revision, when the record module is installed."""
+    try:
+        from aids.record.storage import record_generate
+    except ImportError:  # the PDF record is built in its own issue
+        return []
+    return record_generate(consultation=consultation, user=user)
+
+
+def record_finalize(*, consultation, user):
+    """Lock the consultation as final. Idempotent: returns (consultation, newly_final).
+
+    Two clicks (or two tabs) finalizing at once queue on the row lock; the second
+    finds the record already final and changes nothing.
+    """
+    with transaction.atomic():
+        locked = Consultation.objects.select_for_update().get(pk=consultation.pk)
+        if locked.clinician_id != user.pk:
+            raise Http404("No such consultation.")
+        if locked.is_final:
+            return locked, False
+        locked.status = Consultation.Status.FINAL
+        locked.finalized_at = timezone.now()
+        locked.save(update_fields=["status", "finalized_at", "updated_at"])
+        audit_record(consultation=locked, user=user, action=AuditEvent.Action.FINALIZED)
+        _generate_record(locked, user)
+    consultation.refresh_from_db()
+    return locked, True
+
+
+def addendum_add(*, consultation, user, text):
+    """Append a dated addendum to a final record (the record itself never changes)."""
+    from aids.models import Addendum
+
+    text = text or ""
+    if not text.strip():
+        raise ValidationError({"text": "Write the addendum."})
+    _check_text(text, "The addendum")
+    with transaction.atomic():
+        locked = Consultation.objects.select_for_update().get(pk=consultation.pk)
+        if locked.clinician_id != user.pk:
+            raise Http404("No such consultation.")
+        if not locked.is_final:
+            raise ValidationError("Addenda are added to a final record; this consultation is still in progress.")
+        addendum = Addendum.objects.create(consultation=locked, author=user, text=text)
+        audit_record(consultation=locked, user=user, action=AuditEvent.Action.ADDENDUM)
+        _generate_record(locked, user)
+    return addendum

@@ -1,0 +1,83 @@
+"""Nothing typed is lost when the session expires mid-consultation.
+
+When the login session has ended, a POST to a consultation page (a step, the
+start form, an addendum) would otherwise be answered with a redirect to the
+login page and the typed text thrown away. This middleware, placed after
+``AuthenticationMiddleware`` and before ``LoginRequiredMiddleware``, keeps the
+posted fields in the (new, anonymous) session under the page's path, then sends
+the user to log in with ``?next=`` that page. Django keeps session data across
+login, so the page's next GET finds the text and puts it back in the form
+(``stash_pop``), once, for the consultation's owner (anyone else gets a 404 from
+the view before the stash is read).
+
+It works in ``process_view`` so that ``CsrfViewMiddleware`` (earlier in the
+list) has already refused a forged POST: nothing from another site can be
+planted in a form. An autosave request (header ``X-Autosave: 1``) gets a 401
+JSON answer instead of a redirect, and its fields are kept too.
+"""
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.http import JsonResponse, QueryDict
+from django.shortcuts import resolve_url
+from django.urls import reverse
+
+STASH_KEY = "typed_text_stash"
+NOT_STASHED = {"csrfmiddlewaretoken"}
+# URL name -> the page whose form gets the text back.
+STASHABLE = {
+    "consultation_step": lambda request, kwargs: request.path,
+    "consultation_new": lambda request, kwargs: request.path,
+    "addendum_add": lambda request, kwargs: reverse("consultation_record", args=[kwargs["pk"]]),
+}
+
+
+def stash_put(session, path, post):
+    stash = dict(session.get(STASH_KEY) or {})
+    stash[path] = {k: post.getlist(k) for k in post if k not in NOT_STASHED}
+    session[STASH_KEY] = stash
+
+
+def stash_pop(request, path=None):
+    """The fields kept for ``path`` (default: this page) as a QueryDict, or None."""
+    stash = request.session.get(STASH_KEY)
+    path = path or request.path
+    if not stash or path not in stash:
+        return None
+    fields = stash.pop(path)
+    request.session[STASH_KEY] = stash
+    data = QueryDict(mutable=True)
+    for key, values in fields.items():
+        data.setlist(key, values)
+    return data
+
+
+def stash_clear(request, path=None):
+    """Forget kept text for a page once it has been saved another way."""
+    stash = request.session.get(STASH_KEY)
+    path = path or request.path
+    if stash and path in stash:
+        stash.pop(path)
+        request.session[STASH_KEY] = stash
+
+
+class KeepTypedTextOnExpiryMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.method != "POST" or request.user.is_authenticated:
+            return None
+        match = request.resolver_match
+        target = STASHABLE.get(match.url_name if match else None)
+        if target is None:
+            return None
+        page = target(request, view_kwargs)
+        stash_put(request.session, page, request.POST)
+        to_login = redirect_to_login(page, resolve_url(settings.LOGIN_URL))
+        if request.headers.get("X-Autosave") == "1":
+            return JsonResponse({"saved": False, "logged_out": True, "login_url": to_login.url}, status=401)
+        return to_login

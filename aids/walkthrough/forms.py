@@ -1,0 +1,272 @@
+"""The walkthrough's forms (crispy, Bootstrap 5).
+
+Every text field is bounded by the model's own limit, but the browser is never
+told (no ``maxlength`` attribute): a browser silently cuts pasted text at that
+length, and nothing typed may be lost silently. The server says plainly how
+long the text is and keeps it in the form. No ``required`` attribute either, so
+Back and the step list always submit and save what can be saved.
+
+Forms are rendered inside one ``<form>`` per page (``form_tag = False``): each
+item of a topic has its own small form, all posted together.
+"""
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Field, Layout
+from django import forms
+
+from aids.consultations import SURE_ITEMS, validate_patient_ref
+from aids.models import Addendum, Consultation, ItemRecord, PatientQuestion, UnderstandingAnswer
+
+TOO_LONG = (
+    "This is %(show_value)d characters long; the limit is %(limit_value)d. "
+    "Shorten it and save again: your text is kept here."
+)
+VALUE_CHOICES = [
+    ("0", "0 - Not at all"),
+    ("1", "1 - A little"),
+    ("2", "2 - Somewhat"),
+    ("3", "3 - Quite a lot"),
+    ("4", "4 - Very much"),
+    ("not_sure", "Not sure"),
+]
+YES_NO = [("yes", "Yes"), ("no", "No")]
+
+
+def limit(model, name):
+    """The model field's max_length: forms and models share one limit."""
+    return model._meta.get_field(name).max_length
+
+
+def text_field(model, name, *, label, rows=3, required=False, help_text="", textarea=True):
+    return forms.CharField(
+        label=label, max_length=limit(model, name), required=required, help_text=help_text,
+        strip=False, widget=forms.Textarea(attrs={"rows": rows}) if textarea else forms.TextInput,
+    )
+
+
+class BoundedForm(forms.Form):
+    use_required_attribute = False
+    # Labels used when two versions of a step are shown side by side.
+    item_label = ""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for f in self.fields.values():
+            f.widget.attrs.pop("maxlength", None)
+            f.error_messages["max_length"] = TOO_LONG
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+    def conflict_label(self, name):
+        label = self.fields[name].label
+        return f"{self.item_label}: {label}" if self.item_label else str(label)
+
+
+class StartForm(BoundedForm):
+    patient_ref = forms.CharField(
+        label="Patient reference", max_length=limit(Consultation, "patient_ref"),
+        help_text="A pseudonymous reference, such as a clinic code. Do not type the patient's "
+        "name, email address or NHS number.",
+    )
+    present = forms.MultipleChoiceField(
+        label="Who is present", choices=Consultation.Present.choices,
+        widget=forms.CheckboxSelectMultiple, required=False,
+    )
+    present_other = forms.CharField(
+        label="Others present (optional)", max_length=limit(Consultation, "present_other"),
+        required=False, help_text="Roles rather than names, for example \"ward nurse\".",
+    )
+    language = forms.CharField(
+        label="Language of the discussion", max_length=limit(Consultation, "language"),
+        initial="English",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["patient_ref"].widget.attrs["autocomplete"] = "off"
+
+    def clean_patient_ref(self):
+        return validate_patient_ref(self.cleaned_data["patient_ref"])
+
+    def values(self):
+        return {k: self.cleaned_data[k] for k in ("patient_ref", "present", "present_other", "language")}
+
+
+class SureForm(BoundedForm):
+    """The four SURE questions, worded exactly as the validated instrument."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for key, _letter, text in SURE_ITEMS:
+            self.fields[key] = forms.ChoiceField(
+                label=text, choices=YES_NO, required=False, widget=forms.RadioSelect
+            )
+        self.helper.layout = Layout(*(Field(key, wrapper_class="radios-inline") for key, _l, _t in SURE_ITEMS))
+
+    def values(self):
+        return {k: v for k, v in self.cleaned_data.items() if v in ("yes", "no")}
+
+
+class ItemForm(BoundedForm):
+    """The clinician's record of one benefit, risk, criterion or option.
+
+    In patient view the clinician's fields are left out altogether (and so are
+    left unchanged when the page is saved), not merely hidden.
+    """
+
+    def __init__(self, *args, kind, title, patient_view=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+        self.item_label = title
+        note_label = (
+            "What was said" if kind == ItemRecord.Kind.CRITERION
+            else "The patient's reaction or notes (optional)"
+        )
+        if kind == ItemRecord.Kind.OPTION:
+            self.fields["selected"] = forms.BooleanField(
+                label="The patient wants to look at this option", required=False
+            )
+        if not patient_view:
+            self.fields["discussed"] = forms.BooleanField(label="Discussed", required=False)
+            self.fields["note"] = text_field(ItemRecord, "note", label=note_label, rows=2)
+        for f in self.fields.values():
+            f.widget.attrs.pop("maxlength", None)
+            f.error_messages["max_length"] = TOO_LONG
+
+    def values(self):
+        return dict(self.cleaned_data)
+
+
+class ValueForm(BoundedForm):
+    def __init__(self, *args, statement, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.item_label = ""
+        self.fields["rating"] = forms.ChoiceField(
+            label=statement.text, choices=VALUE_CHOICES, required=False, widget=forms.RadioSelect
+        )
+        self.helper.layout = Layout(Field("rating", wrapper_class="radios-inline radios-scale"))
+
+    def values(self):
+        value = self.cleaned_data.get("rating") or ""
+        if value == "not_sure":
+            return None, True
+        return (int(value) if value else None), False
+
+
+class OwnWordsForm(BoundedForm):
+    values_own_words = text_field(
+        Consultation, "values_own_words", rows=4,
+        label="In the patient's own words: what matters most to them (optional)",
+    )
+
+
+class QuestionForm(BoundedForm):
+    id = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    question = text_field(PatientQuestion, "question", label="Question", rows=2)
+    answer = text_field(PatientQuestion, "answer", label="Answer given", rows=3)
+    status = forms.ChoiceField(
+        label="Is the question answered?", choices=PatientQuestion.Status.choices,
+        widget=forms.RadioSelect, required=False, initial=PatientQuestion.Status.OPEN,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        number = int(self.prefix.rsplit("-", 1)[-1]) + 1 if self.prefix else 1
+        self.item_label = f"Question {number}"
+        self.fields["question"].label = f"Question {number}"
+        self.fields["answer"].label = f"Answer given to question {number}"
+        self.fields["status"].label = f"Is question {number} answered?"
+        self.helper.layout = Layout("id", "question", "answer", Field("status", wrapper_class="radios-inline"))
+
+    def clean(self):
+        data = super().clean()
+        if (data.get("answer") or "").strip() and not (data.get("question") or "").strip():
+            self.add_error("question", "Type the question too, or clear the answer to remove this row.")
+        return data
+
+    def conflict_label(self, name):
+        return str(self.fields[name].label)
+
+    def row_is_blank(self):
+        return not any(str(self[n].value() or "").strip() for n in ("question", "answer"))
+
+
+QuestionFormSet = forms.formset_factory(QuestionForm, extra=1, max_num=200, validate_max=True)
+
+
+class UnderstandingForm(BoundedForm):
+    def __init__(self, *args, question, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["answer"] = forms.ChoiceField(
+            label=question.statement, choices=UnderstandingAnswer.Answer.choices,
+            required=False, widget=forms.RadioSelect,
+        )
+        self.helper.layout = Layout(Field("answer", wrapper_class="radios-inline"))
+
+
+class NextStepsForm(BoundedForm):
+    position = forms.ChoiceField(
+        label="Where the patient stands now", choices=Consultation.Position.choices,
+        widget=forms.RadioSelect, required=False,
+    )
+    position_words = text_field(Consultation, "position_words", rows=3,
+                                label="Where the patient stands, in their own words")
+    preference_words = text_field(
+        Consultation, "preference_words", rows=3,
+        label="The preference stated, in the patient's own words",
+        help_text="Needed only when the patient has stated a preference.",
+    )
+    next_steps = text_field(Consultation, "next_steps", rows=3, label="Agreed next steps")
+    follow_up_on = forms.DateField(
+        label="Follow-up date (optional)", required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper.layout = Layout(
+            "position", "position_words", "preference_words", "next_steps", Field("follow_up_on")
+        )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("position") == Consultation.Position.PREFERENCE and not (
+            data.get("preference_words") or ""
+        ).strip():
+            self.add_error(
+                "preference_words",
+                "The patient has stated a preference: write it in their own words.",
+            )
+        return data
+
+    def values(self):
+        return dict(self.cleaned_data)
+
+
+class TopicsForm(BoundedForm):
+    """Which topics the patient skips. The order comes from the cards' hidden field."""
+
+    order = forms.CharField(required=False, widget=forms.HiddenInput, max_length=200)
+
+    def __init__(self, *args, topics=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        for step in topics:
+            self.fields[f"skip_{step.key}"] = forms.BooleanField(
+                label=f"Skip {step.title.lower()}", required=False
+            )
+            self.fields[f"skip_{step.key}"].topic_title = step.title
+
+
+class AddendumForm(BoundedForm):
+    text = text_field(Addendum, "text", label="Addendum", rows=5, required=True,
+                      help_text="Dated and added below the record; the record itself does not change.")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper.form_tag = False
+
+
+class SearchForm(BoundedForm):
+    q = forms.CharField(label="Search by patient reference", required=False,
+                        max_length=limit(Consultation, "patient_ref"))

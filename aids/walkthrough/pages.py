@@ -1,0 +1,377 @@
+"""One class per step page: what it loads from the pinned version, its forms,
+and how its posted forms become a ``StepChanges`` for ``step_save``.
+
+Every query goes through ``consultation.version``: a page shows the version the
+consultation pinned, never today's content. Each page loads its content in a
+fixed number of queries, whatever the number of items.
+"""
+
+from django.db.models import Prefetch, prefetch_related_objects
+
+from aids.consultations import TOPIC_KIND, StepChanges
+from aids.models import (
+    GridAnswer,
+    ItemRecord,
+    PatientQuestion,
+    UnderstandingAnswer,
+    ValueRating,
+)
+from aids.walkthrough import forms as wf
+from aids.walkthrough.summary import sure_summary
+from aids.walkthrough.steps import STEPS, TOPIC_STEPS, TOPIC_SUMMARIES, topic_order
+
+
+class Page:
+    key = ""
+    template = ""
+
+    def __init__(self, consultation, *, data=None, patient_view=False):
+        self.consultation = consultation
+        self.version = consultation.version
+        self.data = data
+        self.patient_view = patient_view
+        self.load()
+        self.build()
+
+    @property
+    def step(self):
+        return STEPS[self.key]
+
+    def load(self):
+        pass
+
+    def build(self):
+        pass
+
+    def forms(self):
+        """Every form of the page, in display order (formsets flattened)."""
+        return []
+
+    @property
+    def has_forms(self):
+        return bool(self.forms())
+
+    def is_valid(self):
+        results = [f.is_valid() for f in self.forms()]  # validate all, to show every error
+        formset = getattr(self, "formset", None)
+        if formset is not None:
+            results.append(formset.is_valid())
+        return all(results)
+
+    def changes(self):
+        return StepChanges()
+
+    def context(self):
+        return {}
+
+    def _records(self, kind):
+        return {
+            r.item_id: r
+            for r in ItemRecord.objects.filter(consultation=self.consultation, kind=kind)
+        }
+
+
+class StartPage(Page):
+    key = "start"
+    template = "walkthrough/steps/start.html"
+
+    def build(self):
+        c = self.consultation
+        self.form = wf.StartForm(self.data, prefix="start", initial={
+            "patient_ref": c.patient_ref, "present": c.present,
+            "present_other": c.present_other, "language": c.language,
+        })
+
+    def forms(self):
+        return [self.form]
+
+    def changes(self):
+        return StepChanges(fields=self.form.values())
+
+
+class DecisionPage(Page):
+    key = "decision"
+    template = "walkthrough/steps/decision.html"
+
+    def build(self):
+        self.sure = wf.SureForm(self.data, prefix="sure_before", initial=self.consultation.sure_before)
+
+    def forms(self):
+        return [self.sure]
+
+    def changes(self):
+        return StepChanges(fields={"sure_before": self.sure.values()})
+
+
+class AboutPage(Page):
+    key = "about"
+    template = "walkthrough/steps/about.html"
+
+    def load(self):
+        self.sections = list(self.version.sections.all())
+
+    def context(self):
+        return {"sections": self.sections}
+
+
+class TopicsPage(Page):
+    key = "topics"
+    template = "walkthrough/steps/topics.html"
+
+    def build(self):
+        self.order = topic_order(self.consultation)
+        skipped = set(self.consultation.skipped_topics or [])
+        topics = [TOPIC_STEPS[t] for t in self.order]
+        initial = {f"skip_{t}": t in skipped for t in self.order}
+        initial["order"] = ",".join(self.order)
+        self.form = wf.TopicsForm(self.data, prefix="topics", topics=topics, initial=initial)
+
+    def forms(self):
+        return [self.form]
+
+    def posted_order(self):
+        raw = (self.form.cleaned_data.get("order") or "").split(",")
+        chosen = [t for t in raw if t in TOPIC_STEPS]
+        if sorted(chosen) != sorted(TOPIC_STEPS):
+            return list(self.order)
+        return chosen
+
+    def posted_skipped(self):
+        return [t for t in TOPIC_STEPS if self.form.cleaned_data.get(f"skip_{t}")]
+
+    def context(self):
+        cards = [
+            {
+                "step": TOPIC_STEPS[t],
+                "summary": TOPIC_SUMMARIES[t],
+                "field": self.form[f"skip_{t}"],
+                "first": i == 0,
+                "last": i == len(self.order) - 1,
+            }
+            for i, t in enumerate(self.order)
+        ]
+        return {"cards": cards}
+
+
+class ItemsPage(Page):
+    """Benefits, risks or criteria: each item with the clinician's record."""
+
+    related = ""
+
+    def load(self):
+        qs = getattr(self.version, self.related).all()
+        if self.related in ("benefits", "risks"):
+            qs = qs.prefetch_related("references")
+        self.items = list(qs)
+        self.records = self._records(TOPIC_KIND[self.key])
+
+    def build(self):
+        kind = TOPIC_KIND[self.key]
+        self.item_forms = []
+        for item in self.items:
+            record = self.records.get(item.pk)
+            initial = {
+                "discussed": record.discussed if record else False,
+                "note": record.note if record else "",
+                "selected": record.selected if record else False,
+            }
+            form = wf.ItemForm(
+                self.data, prefix=f"{self.key}-{item.pk}", initial=initial, kind=kind,
+                title=str(item), patient_view=self.patient_view,
+            )
+            self.item_forms.append((item, form))
+
+    def forms(self):
+        return [form for _item, form in self.item_forms if form.fields]
+
+    def changes(self):
+        kind = TOPIC_KIND[self.key]
+        return StepChanges(items=[
+            (kind, item.pk, form.values()) for item, form in self.item_forms if form.fields
+        ])
+
+    def context(self):
+        cited = {}
+        if self.related in ("benefits", "risks"):
+            for item in self.items:
+                for ref in item.references.all():
+                    cited.setdefault(ref.pk, ref)
+        return {
+            "item_forms": self.item_forms,
+            "cited": sorted(cited.values(), key=lambda r: (r.order, r.pk)),
+        }
+
+
+class BenefitsPage(ItemsPage):
+    key = related = "benefits"
+    template = "walkthrough/steps/outcomes.html"
+
+
+class RisksPage(ItemsPage):
+    key = related = "risks"
+    template = "walkthrough/steps/outcomes.html"
+
+
+class CriteriaPage(ItemsPage):
+    key = "criteria"
+    related = "criteria"
+    template = "walkthrough/steps/criteria.html"
+
+
+class AlternativesPage(ItemsPage):
+    key = "alternatives"
+    related = "options"
+    template = "walkthrough/steps/alternatives.html"
+
+    def load(self):
+        super().load()
+        # Prefetched onto the version: the shared option-grid partial reads them from there.
+        prefetch_related_objects([self.version], "grid_questions", Prefetch(
+            "grid_answers", queryset=GridAnswer.objects.prefetch_related("references")
+        ))
+        self.questions = list(self.version.grid_questions.all())
+        self.answers = {(a.option_id, a.question_id): a for a in self.version.grid_answers.all()}
+
+    def context(self):
+        # The grid shows the options the patient chose to look at (all until they choose),
+        # always in the aid's own order.
+        chosen = [o for o in self.items if self.records.get(o.pk) and self.records[o.pk].selected]
+        shown = chosen or self.items
+        rows = [
+            {"question": q, "answers": [self.answers.get((o.pk, q.pk)) for o in shown]}
+            for q in self.questions
+        ]
+        cards = [
+            {"option": o, "answers": [(q, self.answers.get((o.pk, q.pk))) for q in self.questions]}
+            for o in shown
+        ]
+        return {
+            **super().context(), "grid_rows": rows, "grid_cards": cards, "options": shown,
+            "all_shown": not chosen,
+        }
+
+
+class ValuesPage(Page):
+    key = "values"
+    template = "walkthrough/steps/values.html"
+
+    def load(self):
+        self.statements = list(self.version.value_statements.all())
+        self.ratings = {r.statement_id: r for r in ValueRating.objects.filter(consultation=self.consultation)}
+
+    def build(self):
+        self.value_forms = []
+        for statement in self.statements:
+            r = self.ratings.get(statement.pk)
+            value = "not_sure" if r and r.not_sure else ("" if not r or r.rating is None else str(r.rating))
+            form = wf.ValueForm(self.data, prefix=f"value-{statement.pk}", initial={"rating": value},
+                                statement=statement)
+            self.value_forms.append((statement, form))
+        self.words = wf.OwnWordsForm(self.data, prefix="values",
+                                     initial={"values_own_words": self.consultation.values_own_words})
+
+    def forms(self):
+        return [f for _s, f in self.value_forms] + [self.words]
+
+    def changes(self):
+        ratings = []
+        for statement, form in self.value_forms:
+            rating, not_sure = form.values()
+            ratings.append((statement.pk, rating, not_sure))
+        return StepChanges(
+            fields={"values_own_words": self.words.cleaned_data["values_own_words"]}, ratings=ratings
+        )
+
+    def context(self):
+        return {"value_forms": self.value_forms, "words_form": self.words}
+
+
+class QuestionsPage(Page):
+    key = "questions"
+    template = "walkthrough/steps/questions.html"
+
+    def load(self):
+        self.questions = list(PatientQuestion.objects.filter(consultation=self.consultation))
+        self.understanding = list(self.version.understanding_questions.all())
+        self.answers = {
+            a.question_id: a for a in UnderstandingAnswer.objects.filter(consultation=self.consultation)
+        }
+
+    def build(self):
+        initial = [
+            {"id": q.pk, "question": q.question, "answer": q.answer, "status": q.status}
+            for q in self.questions
+        ]
+        self.formset = wf.QuestionFormSet(self.data, prefix="questions", initial=initial)
+        self.understanding_forms = []
+        for question in self.understanding:
+            saved = self.answers.get(question.pk)
+            form = wf.UnderstandingForm(
+                self.data, prefix=f"understanding-{question.pk}",
+                initial={"answer": saved.answer if saved else ""}, question=question,
+            )
+            self.understanding_forms.append((question, form, saved))
+        self.sure = wf.SureForm(self.data, prefix="sure_after", initial=self.consultation.sure_after)
+
+    def forms(self):
+        return [*self.formset.forms, *(f for _q, f, _s in self.understanding_forms), self.sure]
+
+    def changes(self):
+        rows = []
+        for form in self.formset.forms:
+            d = form.cleaned_data
+            if not d.get("id") and not (d.get("question") or "").strip():
+                rows.append({"id": None, "question": "", "answer": ""})  # a blank extra row
+                continue
+            rows.append({
+                "id": d.get("id"), "question": d.get("question") or "",
+                "answer": d.get("answer") or "", "status": d.get("status") or PatientQuestion.Status.OPEN,
+            })
+        understanding = [
+            (q.pk, form.cleaned_data.get("answer") or "") for q, form, _s in self.understanding_forms
+        ]
+        return StepChanges(
+            fields={"sure_after": self.sure.values()}, questions=rows, understanding=understanding
+        )
+
+    def context(self):
+        return {"formset": self.formset, "understanding_forms": self.understanding_forms, "sure": self.sure}
+
+
+class NextPage(Page):
+    key = "next"
+    template = "walkthrough/steps/next.html"
+
+    def load(self):
+        self.open_questions = list(
+            PatientQuestion.objects.filter(consultation=self.consultation, status=PatientQuestion.Status.OPEN)
+        )
+
+    def build(self):
+        c = self.consultation
+        self.form = wf.NextStepsForm(self.data, prefix="next", initial={
+            "position": c.position, "position_words": c.position_words,
+            "preference_words": c.preference_words, "next_steps": c.next_steps,
+            "follow_up_on": c.follow_up_on,
+        })
+
+    def forms(self):
+        return [self.form]
+
+    def changes(self):
+        return StepChanges(fields=self.form.values())
+
+    def context(self):
+        c = self.consultation
+        return {
+            "open_questions": self.open_questions,
+            "sure_before": sure_summary(c.sure_before),
+            "sure_after": sure_summary(c.sure_after),
+        }
+
+
+PAGES = {
+    cls.key: cls
+    for cls in (StartPage, DecisionPage, AboutPage, TopicsPage, BenefitsPage, RisksPage,
+                CriteriaPage, AlternativesPage, ValuesPage, QuestionsPage, NextPage)
+}
