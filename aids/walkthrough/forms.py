@@ -68,6 +68,7 @@ class StartForm(BoundedForm):
         label="Patient reference", max_length=limit(Consultation, "patient_ref"),
         help_text="A pseudonymous reference, such as a clinic code. Do not type the patient's "
         "name, email address or NHS number.",
+        error_messages={"required": "Enter a patient reference (a pseudonymous one, not a name)."},
     )
     present = forms.MultipleChoiceField(
         label="Who is present", choices=Consultation.Present.choices,

@@ -1,0 +1,296 @@
+"""The consultation services, the final lock, addenda and version pinning."""
+
+import json
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from aids.consultations import (
+    ConsultationFinal,
+    NoPublishedVersion,
+    StaleRevision,
+    StepChanges,
+    addendum_add,
+    consultation_start,
+    record_finalize,
+    step_save,
+    sure_score,
+    topic_order_set,
+)
+from aids.models import (
+    AuditEvent,
+    Consultation,
+    ItemRecord,
+    PatientQuestion,
+    UnderstandingAnswer,
+    ValueRating,
+)
+from aids.walkthrough.pages import PAGES
+from factories import make_draft
+from walkthrough_support import (
+    form_data,
+    publish_directly,
+    published_aid,
+    start_consultation,
+    step_url,
+    visible_text,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def snapshot(consultation):
+    """Everything a consultation holds, to prove that nothing changed."""
+    c = Consultation.objects.filter(pk=consultation.pk).values().get()
+    c.pop("updated_at")
+    return {
+        "consultation": c,
+        "items": list(ItemRecord.objects.filter(consultation=consultation).values()),
+        "ratings": list(ValueRating.objects.filter(consultation=consultation).values()),
+        "questions": list(PatientQuestion.objects.filter(consultation=consultation).values()),
+        "understanding": list(UnderstandingAnswer.objects.filter(consultation=consultation).values()),
+        "addenda": list(consultation.addenda.values()),
+    }
+
+
+# --------------------------------------------------------------------------- start
+
+
+def test_start_pins_the_current_published_version(clinician):
+    first = published_aid()
+    second = publish_directly(make_draft(decision="A newer decision sentence."))
+
+    consultation = consultation_start(clinician=clinician, patient_ref="P1")
+
+    assert consultation.version == second != first
+    assert consultation.status == Consultation.Status.IN_PROGRESS
+    assert AuditEvent.objects.get(consultation=consultation).action == "created"
+
+
+def test_start_without_a_published_version_is_refused(clinician):
+    make_draft()
+
+    with pytest.raises(NoPublishedVersion, match="An administrator must load or publish"):
+        consultation_start(clinician=clinician, patient_ref="P1")
+
+
+def test_start_refuses_an_nhs_number_even_without_the_form(clinician):
+    published_aid()
+
+    with pytest.raises(ValidationError, match="NHS number"):
+        consultation_start(clinician=clinician, patient_ref="4010232137")
+
+
+def test_sure_score_counts_yes_answers():
+    assert sure_score({"sure": "yes", "understand": "no", "risks_benefits": "yes"}) == (2, 3)
+    assert sure_score({}) == (0, 0)
+
+
+# --------------------------------------------------------------------------- step saves
+
+
+def test_step_save_bumps_the_revision_and_refuses_a_stale_one(clinician):
+    published_aid()
+    consultation = consultation_start(clinician=clinician, patient_ref="P1")
+    changes = StepChanges(fields={"next_steps": "One"})
+
+    result = step_save(consultation=consultation, user=clinician, step="next", revision=0, changes=changes)
+
+    assert result.revision == 1
+    with pytest.raises(StaleRevision) as stale:
+        step_save(consultation=consultation, user=clinician, step="next", revision=0,
+                  changes=StepChanges(fields={"next_steps": "Two"}))
+    assert stale.value.current == 1
+    consultation.refresh_from_db()
+    assert consultation.next_steps == "One"
+
+
+def test_step_save_refuses_items_of_another_version(clinician):
+    published_aid()
+    other = published_aid("another-aid", aid_title="Another aid")
+    consultation = consultation_start(clinician=clinician, patient_ref="P1")
+    foreign = other.risks.first()
+
+    with pytest.raises(ValidationError):
+        step_save(consultation=consultation, user=clinician, step="risks", revision=0,
+                  changes=StepChanges(items=[("risk", foreign.pk, {"discussed": True})]))
+    assert not ItemRecord.objects.exists()
+
+
+def test_step_save_refuses_fields_no_step_may_write(clinician):
+    published_aid()
+    consultation = consultation_start(clinician=clinician, patient_ref="P1")
+
+    with pytest.raises(ValueError):
+        step_save(consultation=consultation, user=clinician, step="next", revision=0,
+                  changes=StepChanges(fields={"status": "final"}))
+
+
+def test_step_save_leaves_out_fields_it_is_not_given(clinician):
+    version = published_aid()
+    consultation = consultation_start(clinician=clinician, patient_ref="P1")
+    risk = version.risks.first()
+    step_save(consultation=consultation, user=clinician, step="risks", revision=0,
+              changes=StepChanges(items=[("risk", risk.pk, {"discussed": True, "note": "kept"})]))
+
+    # patient view posts no ticks or notes
+    step_save(consultation=consultation, user=clinician, step="risks", revision=1,
+              changes=StepChanges(items=[("risk", risk.pk, {})]))
+
+    record = ItemRecord.objects.get()
+    assert (record.discussed, record.note) == (True, "kept")
+
+
+def test_topic_order_set_needs_each_topic_once(clinician):
+    published_aid()
+    consultation = consultation_start(clinician=clinician, patient_ref="P1")
+
+    with pytest.raises(ValidationError):
+        topic_order_set(consultation=consultation, user=clinician, order=["risks", "risks"],
+                        skipped=[], revision=0)
+    topic_order_set(consultation=consultation, user=clinician,
+                    order=["criteria", "alternatives", "risks", "benefits"], skipped=["risks"], revision=0)
+
+    consultation.refresh_from_db()
+    assert consultation.topic_order == ["criteria", "alternatives", "risks", "benefits"]
+    assert consultation.skipped_topics == ["risks"]
+
+
+# --------------------------------------------------------------------------- final
+
+
+def test_finalize_twice_makes_one_final_record(clinician):
+    published_aid()
+    consultation = consultation_start(clinician=clinician, patient_ref="P1")
+
+    _first, newly_first = record_finalize(consultation=consultation, user=clinician)
+    finalized_at = Consultation.objects.get().finalized_at
+    _second, newly_second = record_finalize(consultation=consultation, user=clinician)
+
+    assert (newly_first, newly_second) == (True, False)
+    assert Consultation.objects.get().finalized_at == finalized_at
+    assert AuditEvent.objects.filter(action="finalized").count() == 1
+    revisions = set(consultation.documents.values_list("revision", flat=True))
+    assert revisions in (set(), {1})  # one stored revision, when the PDF record is installed
+
+
+def test_double_click_on_finalize_through_the_views(clinician_client):
+    published_aid()
+    consultation = start_consultation(clinician_client)
+    url = reverse("consultation_finalize", args=[consultation.pk])
+
+    first = clinician_client.post(url)
+    second = clinician_client.post(url)
+    page = clinician_client.get(second.url)
+
+    assert first.url == second.url == reverse("consultation_record", args=[consultation.pk])
+    assert "This record was already final; nothing changed." in visible_text(page.content.decode())
+    assert AuditEvent.objects.filter(action="finalized").count() == 1
+
+
+def test_a_final_consultation_refuses_step_saves(clinician):
+    published_aid()
+    consultation = consultation_start(clinician=clinician, patient_ref="P1")
+    record_finalize(consultation=consultation, user=clinician)
+
+    with pytest.raises(ConsultationFinal):
+        step_save(consultation=consultation, user=clinician, step="next", revision=0,
+                  changes=StepChanges(fields={"next_steps": "Too late"}))
+
+
+@pytest.mark.parametrize("key", sorted(PAGES))
+def test_after_finalize_every_step_post_is_refused_and_nothing_changes(clinician_client, key):
+    version = published_aid()
+    consultation = start_consultation(clinician_client)
+    data = form_data(clinician_client.get(step_url(consultation, key)))
+    for name in list(data):  # change every text and tick what the page offers
+        if name.endswith(("note", "_words", "next_steps", "question", "answer", "present_other")):
+            data[name] = ["Typed after the record was final"]
+        elif name.endswith(("discussed", "selected")) or name.startswith("topics-skip"):
+            data[name] = ["on"]
+    for benefit in version.benefits.all():
+        data[f"benefits-{benefit.pk}-discussed"] = ["on"]
+    clinician_client.post(reverse("consultation_finalize", args=[consultation.pk]))
+    before = snapshot(consultation)
+
+    response = clinician_client.post(step_url(consultation, key), {**data, "nav": ["next"]})
+    autosave = clinician_client.post(step_url(consultation, key), data, HTTP_X_AUTOSAVE="1")
+
+    assert response.status_code == 409
+    text = visible_text(response.content.decode())
+    assert "This record is final and can no longer be changed: nothing was saved." in text
+    assert autosave.status_code == 409 and json.loads(autosave.content)["final"] is True
+    assert snapshot(consultation) == before
+
+
+def test_refused_post_shows_what_was_typed_so_it_can_go_in_an_addendum(clinician_client):
+    published_aid()
+    consultation = start_consultation(clinician_client)
+    data = form_data(clinician_client.get(step_url(consultation, "next")))
+    clinician_client.post(reverse("consultation_finalize", args=[consultation.pk]))
+
+    response = clinician_client.post(step_url(consultation, "next"),
+                                     {**data, "next-next_steps": ["Book a scan"], "nav": ["next"]})
+
+    assert "Agreed next steps Book a scan" in visible_text(response.content.decode())
+
+
+def test_after_finalize_a_step_page_leads_to_the_record(clinician_client):
+    published_aid()
+    consultation = start_consultation(clinician_client)
+    clinician_client.post(reverse("consultation_finalize", args=[consultation.pk]))
+
+    response = clinician_client.get(step_url(consultation, "values"))
+
+    assert response.url == reverse("consultation_record", args=[consultation.pk])
+
+
+def test_addenda_are_dated_and_appended(clinician_client, clinician):
+    published_aid()
+    consultation = start_consultation(clinician_client)
+    clinician_client.post(reverse("consultation_finalize", args=[consultation.pk]))
+    before = snapshot(consultation)["consultation"]
+
+    response = clinician_client.post(reverse("addendum_add", args=[consultation.pk]),
+                                     {"addendum-text": "The follow-up moved to May."})
+    page = clinician_client.get(response.url)
+
+    text = visible_text(page.content.decode())
+    assert "The addendum was added." in text
+    assert "The follow-up moved to May." in text
+    assert "Added an addendum" in text  # audit trail
+    assert snapshot(consultation)["consultation"] == before
+    assert consultation.addenda.get().author == clinician
+
+
+def test_addendum_is_refused_before_the_record_is_final(clinician):
+    published_aid()
+    consultation = consultation_start(clinician=clinician, patient_ref="P1")
+
+    with pytest.raises(ValidationError, match="still in progress"):
+        addendum_add(consultation=consultation, user=clinician, text="Too early")
+
+
+# --------------------------------------------------------------------------- pinning
+
+
+def test_publishing_a_new_version_mid_consultation_changes_nothing_on_screen(clinician_client):
+    published_aid()
+    consultation = start_consultation(clinician_client)
+    screens_before = {
+        key: visible_text(clinician_client.get(step_url(consultation, key)).content.decode())
+        for key in [*PAGES, "review"]
+    }
+    newer = make_draft(
+        decision="NEWER decision sentence.",
+        sections=[{"heading": "NEWER heading", "body": "NEWER body."}],
+        value_statements=[{"text": "NEWER value."}],
+    )
+    publish_directly(newer)
+
+    for key, before in screens_before.items():
+        after = visible_text(clinician_client.get(step_url(consultation, key)).content.decode())
+        assert "NEWER" not in after, key
+        assert after == before, key
+    assert start_consultation(clinician_client, patient_ref="Later").version == newer

@@ -1,0 +1,147 @@
+"""The session ends mid-consultation: after logging in again, the typed text is back."""
+
+import json
+
+import pytest
+from django.urls import reverse
+
+from aids.middleware import STASH_KEY
+from walkthrough_support import form_data, published_aid, start_consultation, step_url, visible_text
+
+pytestmark = pytest.mark.django_db
+PASSWORD = "a-long-test-password"
+
+
+def expire_session(client):
+    """The server forgets the login, as when the idle time runs out."""
+    client.session.flush()
+
+
+def log_in(client, user, next_url):
+    return client.post(
+        f"{reverse('login')}?next={next_url}",
+        {"username": user.username, "password": PASSWORD, "next": next_url},
+    )
+
+
+def test_typed_text_comes_back_after_logging_in_again(clinician_client, clinician):
+    published_aid()
+    consultation = start_consultation(clinician_client)
+    url = step_url(consultation, "values")
+    data = form_data(clinician_client.get(url))
+    expire_session(clinician_client)
+
+    data.update({"values-values_own_words": ["What I typed before the session ended"], "nav": ["next"]})
+    response = clinician_client.post(url, data)
+    assert response.status_code == 302
+    assert response.url == f"{reverse('login')}?next={url}"
+    consultation.refresh_from_db()
+    assert consultation.values_own_words == ""
+
+    logged_in = log_in(clinician_client, clinician, url)
+    assert logged_in.url == url
+    page = clinician_client.get(url)
+
+    html = page.content.decode()
+    assert "You were logged out. What you had typed is back in the form; check it and save." in visible_text(html)
+    assert "What I typed before the session ended</textarea>" in html
+    again = clinician_client.get(url).content.decode()
+    assert "What I typed before the session ended" not in again  # shown once, then forgotten
+
+
+def test_restored_text_saves_normally(clinician_client, clinician):
+    published_aid()
+    consultation = start_consultation(clinician_client)
+    url = step_url(consultation, "next")
+    data = form_data(clinician_client.get(url))
+    expire_session(clinician_client)
+    clinician_client.post(url, {**data, "next-next_steps": ["Refer to the team"], "nav": ["stay"]})
+    log_in(clinician_client, clinician, url)
+
+    restored = form_data(clinician_client.get(url))
+    response = clinician_client.post(url, {**restored, "nav": ["stay"]})
+
+    assert response.status_code == 302
+    consultation.refresh_from_db()
+    assert consultation.next_steps == "Refer to the team"
+
+
+def test_autosave_after_expiry_answers_401_and_keeps_the_text(clinician_client, clinician):
+    published_aid()
+    consultation = start_consultation(clinician_client)
+    url = step_url(consultation, "values")
+    data = form_data(clinician_client.get(url))
+    expire_session(clinician_client)
+
+    response = clinician_client.post(
+        url, {**data, "values-values_own_words": ["Typed while logged out"]}, HTTP_X_AUTOSAVE="1"
+    )
+
+    body = json.loads(response.content)
+    assert response.status_code == 401
+    assert body["logged_out"] is True and body["login_url"].startswith(reverse("login"))
+    stash = clinician_client.session[STASH_KEY][url]
+    assert stash["values-values_own_words"] == ["Typed while logged out"]
+    assert "csrfmiddlewaretoken" not in stash
+    log_in(clinician_client, clinician, url)
+    assert "Typed while logged out</textarea>" in clinician_client.get(url).content.decode()
+
+
+def test_another_clinician_logging_in_gets_404_not_the_text(client, clinician, other_clinician):
+    published_aid()
+    client.force_login(clinician)
+    consultation = start_consultation(client)
+    url = step_url(consultation, "values")
+    data = form_data(client.get(url))
+    expire_session(client)
+    client.post(url, {**data, "values-values_own_words": ["Private words"], "nav": ["stay"]})
+
+    log_in(client, other_clinician, url)
+    response = client.get(url)
+
+    assert response.status_code == 404
+    assert "Private words" not in response.content.decode()
+
+
+def test_a_forged_post_without_csrf_token_is_not_kept(clinician_client):
+    from django.test import Client
+
+    published_aid()
+    consultation = start_consultation(clinician_client)
+    url = step_url(consultation, "values")
+    browser = Client(enforce_csrf_checks=True)
+
+    response = browser.post(url, {"values-values_own_words": "Planted text", "nav": "stay"})
+
+    assert response.status_code == 403
+    assert STASH_KEY not in browser.session.keys()
+
+
+def test_addendum_text_comes_back_after_logging_in_again(clinician_client, clinician):
+    published_aid()
+    consultation = start_consultation(clinician_client)
+    clinician_client.post(reverse("consultation_finalize", args=[consultation.pk]))
+    record_url = reverse("consultation_record", args=[consultation.pk])
+    expire_session(clinician_client)
+
+    response = clinician_client.post(
+        reverse("addendum_add", args=[consultation.pk]), {"addendum-text": "A late correction"}
+    )
+    log_in(clinician_client, clinician, record_url)
+    page = clinician_client.get(record_url).content.decode()
+
+    assert response.url.startswith(reverse("login"))
+    assert "A late correction</textarea>" in page
+    assert not consultation.addenda.exists()
+
+
+def test_start_form_text_comes_back_after_logging_in_again(clinician_client, clinician):
+    published_aid()
+    url = reverse("consultation_new")
+    expire_session(clinician_client)
+
+    clinician_client.post(url, {"start-patient_ref": "Clinic 77", "start-language": "Welsh"})
+    log_in(clinician_client, clinician, url)
+    html = clinician_client.get(url).content.decode()
+
+    assert 'value="Clinic 77"' in html and 'value="Welsh"' in html
