@@ -1,0 +1,157 @@
+"""Who sees what: every consultation URL, for the owner, another clinician,
+staff, and someone not logged in.
+
+The URLs are found by walking the URL configuration, so a new consultation URL
+without an entry in ``OWNER_EXPECTS`` fails here until its access is decided.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from aids.models import Consultation
+from aids.walkthrough.steps import STEPS
+from factories import make_user
+from walkthrough_support import published_aid, start_consultation, visible_text
+
+pytestmark = pytest.mark.django_db
+
+# URL name -> (method, which consultation, status the owner gets)
+OWNER_EXPECTS = {
+    "consultation_resume": ("get", "open", 302),
+    "consultation_step": ("get", "open", 200),
+    "consultation_finalize": ("post", "open", 302),
+    "consultation_record": ("get", "final", 200),
+    "addendum_add": ("post", "final", 302),
+    "record_download": ("get", "final", 200),
+}
+
+
+def consultation_urls():
+    """The name of every URL under consultations/ that takes a consultation's pk."""
+    found = []
+
+    def walk(patterns, prefix=""):
+        for p in patterns:
+            route = prefix + str(p.pattern)
+            if isinstance(p, URLResolver):
+                walk(p.url_patterns, route)
+            elif isinstance(p, URLPattern) and route.startswith("consultations/") and (
+                "pk" in p.pattern.converters
+            ):
+                found.append(p.name)
+
+    walk(get_resolver().url_patterns)
+    return found
+
+
+def urls_for(name, pk):
+    if name == "consultation_step":
+        return [reverse(name, kwargs={"pk": pk, "key": key}) for key in STEPS]
+    if name == "record_download":
+        return [reverse(name, kwargs={"pk": pk, "revision": 1, "variant": v}) for v in ("clinical", "patient")]
+    return [reverse(name, kwargs={"pk": pk})]
+
+
+@pytest.fixture
+def consultations(client, clinician):
+    published_aid()
+    client.force_login(clinician)
+    open_one = start_consultation(client, patient_ref="Open-REF")
+    final_one = start_consultation(client, patient_ref="Final-REF")
+    client.post(reverse("consultation_finalize", args=[final_one.pk]))
+    client.logout()
+    return {"open": open_one, "final": final_one}
+
+
+def request(client, method, url):
+    data = {"addendum-text": "An addendum"} if "addenda" in url else {}
+    return getattr(client, method)(url, data)
+
+
+def test_every_consultation_url_has_an_access_rule():
+    assert sorted(set(consultation_urls())) == sorted(OWNER_EXPECTS)
+
+
+@pytest.mark.parametrize("name", sorted(OWNER_EXPECTS))
+def test_owner_can_use_the_url(client, clinician, consultations, name):
+    method, which, status = OWNER_EXPECTS[name]
+    consultation = consultations[which]
+    if name == "record_download" and not consultation.documents.exists():
+        pytest.skip("the PDF record is not installed")
+    client.force_login(clinician)
+
+    for url in urls_for(name, consultation.pk):
+        response = request(client, method, url)
+        assert response.status_code == status, url
+        if status == 200 and name != "record_download":
+            assert consultation.patient_ref in visible_text(response.content.decode())
+
+
+@pytest.mark.parametrize("name", sorted(OWNER_EXPECTS))
+def test_another_clinician_gets_404(client, other_clinician, consultations, name):
+    method, which, _status = OWNER_EXPECTS[name]
+    consultation = consultations[which]
+    before = Consultation.objects.values().get(pk=consultation.pk)
+    client.force_login(other_clinician)
+
+    for url in urls_for(name, consultation.pk):
+        response = request(client, method, url)
+        assert response.status_code == 404, url
+        assert consultation.patient_ref not in response.content.decode()
+    assert Consultation.objects.values().get(pk=consultation.pk) == before
+    assert not consultation.addenda.exists() or name != "addendum_add"
+
+
+@pytest.mark.parametrize("name", sorted(OWNER_EXPECTS))
+def test_anonymous_is_sent_to_log_in(client, consultations, name):
+    method, which, _status = OWNER_EXPECTS[name]
+    consultation = consultations[which]
+
+    for url in urls_for(name, consultation.pk):
+        response = request(client, method, url)
+        assert response.status_code in (302, 401), url
+        if response.status_code == 302:
+            assert response.url.startswith(reverse("login")), url
+        assert consultation.patient_ref not in response.content.decode()
+
+
+def test_staff_can_read_any_record_but_not_change_it(client, consultations):
+    staff = make_user("staff_lead", is_staff=True)
+    final = consultations["final"]
+    open_one = consultations["open"]
+    client.force_login(staff)
+
+    record = client.get(reverse("consultation_record", args=[final.pk]))
+    step = client.get(reverse("consultation_step", args=[open_one.pk, "values"]))
+    addendum = client.post(reverse("addendum_add", args=[final.pk]), {"addendum-text": "Staff text"})
+
+    text = visible_text(record.content.decode())
+    assert record.status_code == 200
+    assert "You are viewing another clinician's record, read-only, as a staff user." in text
+    assert "Audit trail" in text and "staff_lead" in text
+    assert 'name="addendum-text"' not in record.content.decode()
+    assert step.status_code == 404
+    assert addendum.status_code == 404 and not final.addenda.exists()
+
+
+def test_list_shows_only_the_clinicians_own_consultations(client, clinician, other_clinician, consultations):
+    client.force_login(other_clinician)
+    start_consultation(client, patient_ref="Theirs-REF")
+
+    text = visible_text(client.get("/").content.decode())
+    searched = visible_text(client.get("/?q=REF").content.decode())
+
+    assert "Theirs-REF" in text
+    assert "Open-REF" not in text and "Final-REF" not in text
+    assert "Open-REF" not in searched
+
+
+def test_every_opening_of_a_record_is_audited(client, clinician, consultations):
+    final = consultations["final"]
+    client.force_login(clinician)
+
+    client.get(reverse("consultation_record", args=[final.pk]))
+    client.get(reverse("consultation_record", args=[final.pk]))
+
+    viewed = final.audit_events.filter(action="viewed", detail="record")
+    assert viewed.count() == 2 and {e.user for e in viewed} == {clinician}
