@@ -69,6 +69,7 @@ class PublishForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
         max_length=TEXT_LIMIT,
         help_text="What changed in this version and why. Stored with the version.",
+        error_messages={"required": "Write a change note: say what changed in this version."},
     )
     justification = forms.CharField(
         label="Why it may be published over the warnings",

@@ -63,7 +63,7 @@ class VersionInline(admin.TabularInline):
         return False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("published_by")
+        return super().get_queryset(request).select_related("aid", "published_by")
 
     @admin.display(description="version")
     def version_link(self, version):
@@ -110,7 +110,7 @@ class AidVersionAdmin(SimpleHistoryAdmin):
     )
     list_display_links = ("version_label",)
     list_filter = ("status", "aid")
-    list_select_related = ("aid", "based_on")
+    list_select_related = ("aid", "based_on__aid")
     search_fields = ("aid__title", "aid__slug", "decision", "change_note")
     date_hierarchy = None
     actions = ["new_draft_action"]
@@ -178,7 +178,9 @@ class AidVersionAdmin(SimpleHistoryAdmin):
         return PART_INLINES if obj is not None else []
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("aid", "based_on", "published_by", "created_by")
+        return super().get_queryset(request).select_related(
+            "aid", "based_on__aid", "published_by", "created_by"
+        )
 
     def save_model(self, request, obj, form, change):
         if not change:
