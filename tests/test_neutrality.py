@@ -1,0 +1,177 @@
+"""Neutrality: no page recommends, and nothing on a page depends on the patient's
+ratings except the echo of the ratings themselves.
+
+Every step (and the review, the record and the list) is walked with many
+combinations of answers: all values rated high, all low, all "not sure", mixed;
+every position status; SURE all yes and all no. Each page's text (and its
+accessible labels) is scanned with the content gates' own list of directive
+wording (``aids.wording``).
+"""
+
+import itertools
+import re
+
+import pytest
+from django.urls import reverse
+
+from aids.models import Consultation, ValueRating
+from aids.walkthrough.steps import STEPS
+from aids.wording import find_directive_wording
+from test_walkthrough_flow import post_page
+from walkthrough_support import SURE_TEXTS, published_aid, start_consultation, step_url, visible_text
+
+pytestmark = pytest.mark.django_db
+
+RATING_SETS = {
+    "all high": ["4", "4"],
+    "all low": ["0", "0"],
+    "not sure": ["not_sure", "not_sure"],
+    "mixed": ["0", "4"],
+    "none": ["", ""],
+}
+POSITIONS = ["", *Consultation.Position.values]
+
+
+def page_text(html):
+    """What a person reads or hears: visible text plus accessible names."""
+    labels = re.findall(r'(?:aria-label|title|alt)="([^"]*)"', html)
+    text = " ".join([visible_text(html), *labels])
+    # The SURE questions are a validated instrument and must be asked word for
+    # word; the first contains "best choice for you", which the wording list
+    # flags in the aid's own content. They are the instrument's words, not a
+    # recommendation by the app, so their exact texts are removed before scanning.
+    for sure in SURE_TEXTS:
+        text = text.replace(sure, " ")
+    return text
+
+
+def assert_neutral(html, where):
+    found = find_directive_wording(page_text(html))
+    assert not found, f"{where}: {[(m.phrase, m.label) for m in found]}"
+
+
+def fill(client, consultation, ratings, position, sure):
+    statements = list(consultation.version.value_statements.all())
+    post_page(client, consultation, "decision", {
+        f"sure_before-{k}": sure for k in ("sure", "understand", "risks_benefits", "encouragement")
+    }, nav="stay")
+    post_page(client, consultation, "values", {
+        f"value-{s.pk}-rating": r for s, r in zip(statements, ratings) if r
+    }, nav="stay")
+    post_page(client, consultation, "questions", {
+        f"sure_after-{k}": sure for k in ("sure", "understand", "risks_benefits", "encouragement")
+    }, nav="stay")
+    next_data = {"next-position": position} if position else {}
+    if position == "preference":
+        next_data["next-preference_words"] = "The patient's own words about the option they lean to."
+    response = post_page(client, consultation, "next", next_data, nav="stay")
+    assert response.status_code == 302
+
+
+@pytest.mark.parametrize("ratings_name, position, sure", [
+    *((name, "", "yes") for name in RATING_SETS),
+    *(("mixed", position, sure) for position, sure in itertools.product(POSITIONS, ["yes", "no"])),
+])
+def test_no_page_contains_recommending_wording(clinician_client, ratings_name, position, sure):
+    published_aid()
+    consultation = start_consultation(clinician_client)
+    fill(clinician_client, consultation, RATING_SETS[ratings_name], position, sure)
+
+    for key in STEPS:
+        for view in ("clinician", "patient"):
+            clinician_client.get(f"{step_url(consultation, key)}?view={view}")
+            response = clinician_client.get(step_url(consultation, key))
+            assert response.status_code == 200
+            assert_neutral(response.content.decode(), f"{key} ({view} view)")
+    clinician_client.get(f"{step_url(consultation, 'start')}?view=clinician")
+    clinician_client.post(reverse("consultation_finalize", args=[consultation.pk]))
+    record = clinician_client.get(reverse("consultation_record", args=[consultation.pk]))
+    assert_neutral(record.content.decode(), "record")
+    assert_neutral(clinician_client.get("/").content.decode(), "list")
+    assert_neutral(clinician_client.get(reverse("consultation_new")).content.decode(), "start form")
+
+
+def normalise(html):
+    """The page without what legitimately differs between two renders: the CSRF
+    token, and the echo of the ratings (the rating shown back, and which rating
+    radio is ticked)."""
+    html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)
+    html = re.sub(r'<span class="rating-echo">.*?</span>', "<echo>", html, flags=re.S)
+    html = re.sub(r'(name="value-\d+-rating" value="[^"]*"\s+id="[^"]*")\s*checked', r"\1", html)
+    html = re.sub(r'<section class="summary-block" aria-labelledby="audit-heading">.*?</section>', "", html,
+                  flags=re.S)
+    return html
+
+
+def set_ratings(consultation, values):
+    """Ratings changed directly in the database, so that nothing else changes
+    (no revision counter, no audit event): any difference on a page can then come
+    only from the ratings."""
+    ValueRating.objects.filter(consultation=consultation).delete()
+    for statement, value in zip(consultation.version.value_statements.all(), values):
+        if value:
+            ValueRating.objects.create(
+                consultation=consultation, statement=statement,
+                rating=None if value == "not_sure" else int(value), not_sure=value == "not_sure",
+            )
+
+
+def test_pages_are_identical_whatever_the_ratings_apart_from_their_echo(clinician_client):
+    published_aid()
+    consultation = start_consultation(clinician_client)
+    fill(clinician_client, consultation, ["2", "2"], "undecided", "no")
+    clinician_client.get(step_url(consultation, "start"))  # shows (and so clears) the "Saved." message
+
+    renders = {}
+    for name, values in RATING_SETS.items():
+        set_ratings(consultation, values)
+        renders[name] = {
+            key: normalise(clinician_client.get(step_url(consultation, key)).content.decode())
+            for key in STEPS
+        }
+
+    baseline = renders["all low"]
+    for name, pages in renders.items():
+        for key, html in pages.items():
+            assert html == baseline[key], f"{key} differs with ratings {name!r}"
+
+
+def test_review_echoes_each_rating_exactly_as_given(clinician_client):
+    published_aid()
+    consultation = start_consultation(clinician_client)
+    set_ratings(consultation, ["0", "4"])
+
+    html = clinician_client.get(step_url(consultation, "review")).content.decode()
+
+    echoes = re.findall(r'<span class="rating-echo">(.*?)</span>', html)
+    assert echoes == ["0 - Not at all", "4 - Very much"]
+
+
+def test_record_is_identical_whatever_the_ratings_apart_from_their_echo(clinician_client):
+    published_aid()
+    consultation = start_consultation(clinician_client)
+    clinician_client.post(reverse("consultation_finalize", args=[consultation.pk]))
+    url = reverse("consultation_record", args=[consultation.pk])
+    clinician_client.get(url)  # shows (and so clears) the "record is final" message
+
+    set_ratings(consultation, ["0", "0"])
+    low = normalise(clinician_client.get(url).content.decode())
+    set_ratings(consultation, ["4", "4"])
+    high = normalise(clinician_client.get(url).content.decode())
+
+    assert low == high
+
+
+def test_criteria_are_never_counted_or_given_a_verdict(clinician_client):
+    version = published_aid()
+    consultation = start_consultation(clinician_client)
+    criteria = list(version.criteria.all())
+    post_page(clinician_client, consultation, "criteria", {
+        f"criteria-{c.pk}-discussed": "on" for c in criteria
+    } | {f"criteria-{c.pk}-note": "Yes, this applies." for c in criteria}, nav="stay")
+
+    for key in ("criteria", "review"):
+        text = visible_text(clinician_client.get(step_url(consultation, key)).content.decode()).lower()
+        assert "eligible" not in text and "criteria met" not in text
+        assert not re.search(r"\b\d+\s+(?:of|out of)\s+\d+\s+criteria\b", text)
+        assert "score" not in text.replace("sure score", "")
