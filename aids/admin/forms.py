@@ -21,6 +21,7 @@ class AidVersionForm(forms.ModelForm):
     class Meta:
         model = AidVersion
         exclude = ("ipdas_ticks",)
+        widgets = {"decision": forms.Textarea(attrs={"rows": 2, "cols": 80})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

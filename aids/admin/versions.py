@@ -166,7 +166,12 @@ class AidVersionAdmin(SimpleHistoryAdmin):
 
     def get_fieldsets(self, request, obj=None):
         if obj is None:
-            return self.fieldsets[1:4] + (("Aid", {"fields": ("aid",)}),)
+            start = ("Aid", {"fields": ("aid",), "description": (
+                "A new, empty draft. Save it first: its sections, benefits, risks and other "
+                "parts are added on the next page. To change a published version, open it "
+                "and start a new draft from it instead."
+            )})
+            return (start, *self.fieldsets[1:4])
         if not obj.is_frozen:
             # Nothing to see there until it is published: folded away on a draft.
             *rest, (name, options) = self.fieldsets
