@@ -125,15 +125,18 @@ class ItemForm(BoundedForm):
             else "The patient's reaction or notes (optional)"
         )
         if kind == ItemRecord.Kind.OPTION:
-            self.fields["selected"] = forms.BooleanField(
-                label="The patient wants to look at this option", required=False
-            )
+            self.fields["selected"] = forms.BooleanField(label=title, required=False)
         if not patient_view:
             self.fields["discussed"] = forms.BooleanField(label="Discussed", required=False)
             self.fields["note"] = text_field(ItemRecord, "note", label=note_label, rows=2)
         for f in self.fields.values():
             f.widget.attrs.pop("maxlength", None)
             f.error_messages["max_length"] = TOO_LONG
+
+    def conflict_label(self, name):
+        if name == "selected":
+            return f"{self.item_label}: the patient wants to look at it"
+        return super().conflict_label(name)
 
     def values(self):
         return dict(self.cleaned_data)
