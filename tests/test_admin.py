@@ -191,6 +191,7 @@ def test_clinical_lead_drafts_changes_previews_and_approver_publishes_version_2(
     response = client.get(publish_url(draft))
     assert response.status_code == 200
     assert "Change note" in response.text
+    assert "it becomes version 2 of Tractotomy" in response.text
     response = client.post(publish_url(draft), {
         "change_note": "Risk of numbness reworded.",
         "justification": "The decision sentence names the options; it is read with a clinician.",
@@ -356,6 +357,28 @@ def test_published_version_cannot_be_deleted(editor_client):
 
     assert response.status_code == 403
     assert AidVersion.objects.filter(pk=published.pk).exists()
+
+
+def test_bulk_delete_refuses_published_versions(editor_client):
+    published = make_published()
+
+    response = editor_client.post(
+        reverse("admin:aids_aidversion_changelist"),
+        {"action": "delete_selected", "_selected_action": [published.pk], "post": "yes"},
+    )
+
+    assert response.status_code == 403
+    assert AidVersion.objects.filter(pk=published.pk).exists()
+
+
+def test_editor_can_delete_a_draft_with_its_parts(editor_client):
+    draft = make_draft()
+
+    response = editor_client.post(reverse("admin:aids_aidversion_delete", args=[draft.pk]), {"post": "yes"})
+
+    assert response.status_code == 302
+    assert not AidVersion.objects.filter(pk=draft.pk).exists()
+    assert not Risk.objects.filter(version_id=draft.pk).exists()
 
 
 def test_history_revert_is_not_offered(editor_client):

@@ -319,6 +319,7 @@ class AidVersionAdmin(SimpleHistoryAdmin):
             "ipdas_rows": [(item, None) for item in ipdas_checklist(version)],
             "refused": refused,
             "change_url": change_url,
+            "next_number": (version.aid.versions.aggregate(n=Max("number"))["n"] or 0) + 1,
         }
         return TemplateResponse(request, "admin/aids/aidversion/publish.html", context)
 
