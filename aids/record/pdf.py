@@ -1,0 +1,201 @@
+"""The record renderer: one class, two configurations (clinical and patient copy).
+
+Like pretix's invoice renderer: page geometry as attributes, page furniture drawn
+by the canvas, the story built by ``aids.record.sections``. ``invariant=1`` makes
+the bytes depend only on the record's content and its generation time, so the
+same input always gives the same PDF (and tests can compare bytes).
+"""
+
+import io
+from dataclasses import dataclass, field
+from datetime import timezone as dt_timezone
+from functools import partial
+from types import SimpleNamespace
+
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
+
+from aids.record import sections
+from aids.record.styles import INK, MUTED, RULE, WARN, WARN_TINT, styles
+
+AUTHOR = "SDM discussion aid"
+FOOTER_NOTE = "Discussion record - not a recommendation"
+
+CLINICAL_LABELS = {
+    "decision": "The decision", "sure": "Decisional conflict (SURE test), before and after",
+    "about": "About the procedure: what was shown", "benefits": "Benefits",
+    "risks": "Risks", "criteria": "Last-resort criteria",
+    "alternatives": "Alternatives: options discussed",
+    "options_intro": "The options the patient chose to look at, with the option grid as shown.",
+    "reaction": "Patient's reaction, as noted", "said": "What was said",
+    "values": "What matters to the patient", "own_words": "In the patient's own words",
+    "questions": "Questions and answers", "understanding": "Check of understanding",
+    "position": "Where the patient stands", "next_steps": "Next steps",
+    "not_discussed": "Not discussed", "addenda": "Addenda", "references": "References",
+    "colophon": "About this content and this record",
+}
+PATIENT_LABELS = {
+    **CLINICAL_LABELS,
+    "sure": "How sure you felt (SURE questions), before and after",
+    "about": "About the procedure: what we showed you",
+    "benefits": "Possible benefits", "risks": "Possible risks",
+    "criteria": "When this procedure is considered",
+    "alternatives": "The choices you looked at",
+    "options_intro": "The choices you wanted to look at, with the answers we went through.",
+    "values": "What matters to you", "own_words": "In your own words",
+    "questions": "Your questions", "understanding": "Checking what we talked about",
+    "position": "Where you are now", "next_steps": "What happens next",
+    "not_discussed": "What we did not talk about", "addenda": "Later additions to this record",
+    "references": "Where the information comes from", "colophon": "About this information",
+}
+
+
+@dataclass(frozen=True)
+class Copy:
+    key: str
+    name: str
+    base_size: float
+    clinician_notes: bool
+    labels: dict = field(repr=False)
+
+
+COPIES = {
+    "clinical": Copy("clinical", "Clinical copy", 10.0, True, CLINICAL_LABELS),
+    "patient": Copy("patient", "Patient copy", 13.0, False, PATIENT_LABELS),
+}
+
+
+def _pdf_timestamp(moment):
+    """ReportLab's TimeStamp shape, for the PDF's creation date (UTC)."""
+    utc = moment.astimezone(dt_timezone.utc)
+    return SimpleNamespace(t=utc.timestamp(), lt=utc.timetuple(), YMDhms=utc.timetuple()[:6],
+                           dhh=0, dmm=0, tzname="UTC")
+
+
+class _NumberedCanvas(Canvas):
+    """Keeps every page until the end, so each can say "Page x of y"."""
+
+    def __init__(self, *args, renderer, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._renderer = renderer
+        self._saved_pages = []
+        # With invariant=1 ReportLab dates every PDF 2000-01-01; date it when generated.
+        self._doc._timeStamp = _pdf_timestamp(renderer.data.generated_at)
+
+    def showPage(self):
+        self._saved_pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self):
+        total = len(self._saved_pages)
+        for state in self._saved_pages:
+            self.__dict__.update(state)
+            self._renderer.draw_page(self, self._pageNumber, total)
+            super().showPage()
+        super().save()
+
+
+class RecordRenderer:
+    pagesize = A4
+    margin_x = 18 * mm
+    margin_top = 24 * mm
+    margin_bottom = 22 * mm
+
+    def __init__(self, data, copy):
+        self.data = data
+        self.copy = COPIES[copy] if isinstance(copy, str) else copy
+        self.s = styles(self.copy.base_size)
+        self.width = self.pagesize[0] - 2 * self.margin_x
+
+    def story(self):
+        story = sections.header(self) + sections.statement_box(self) + sections.decision(self)
+        story += sections.about(self)
+        for topic in self.data.topics:
+            story += sections.topic(self, topic)
+        for builder in (sections.values, sections.questions, sections.plan,
+                        sections.not_discussed, sections.addenda, sections.references,
+                        sections.colophon):
+            story += builder(self)
+        return story
+
+    def metadata(self):
+        d = self.data
+        return {
+            "title": f"{d.version.aid.title} - discussion record {d.record_id} "
+                     f"revision {d.revision} ({self.copy.name.lower()})",
+            "subject": "Shared decision-making discussion record. It does not recommend "
+                       "any treatment.",
+            "author": AUTHOR,
+            "creator": f"{AUTHOR} (ReportLab)",
+            "keywords": ["shared decision making", "discussion record", d.record_id],
+        }
+
+    def render(self):
+        buffer = io.BytesIO()
+        w, h = self.pagesize
+        frame = Frame(self.margin_x, self.margin_bottom, self.width,
+                      h - self.margin_top - self.margin_bottom, id="body",
+                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+        doc = BaseDocTemplate(
+            buffer, pagesize=self.pagesize, invariant=1, lang="en-GB",
+            initialFontName=self.s["fonts"].regular, initialFontSize=self.copy.base_size,
+            leftMargin=self.margin_x, rightMargin=self.margin_x,
+            topMargin=self.margin_top, bottomMargin=self.margin_bottom,
+            pageTemplates=[PageTemplate(id="page", frames=[frame])], **self.metadata(),
+        )
+        doc.build(self.story(), canvasmaker=partial(_NumberedCanvas, renderer=self))
+        return buffer.getvalue()
+
+    # --- Page furniture (drawn with canvas strings: never parsed as markup) ------
+
+    def draw_page(self, canvas, page, total):
+        d, fonts = self.data, self.s["fonts"]
+        w, h = self.pagesize
+        x0, x1 = self.margin_x, w - self.margin_x
+        size = 8 if self.copy.base_size < 12 else 9
+        canvas.saveState()
+        canvas.setStrokeColor(RULE)
+        canvas.setLineWidth(0.5)
+        canvas.line(x0, 16 * mm, x1, 16 * mm)
+        canvas.setFillColor(INK)
+        canvas.setFont(fonts.bold, size)
+        canvas.drawString(x0, 12 * mm, FOOTER_NOTE)
+        canvas.drawRightString(x1, 12 * mm, f"Page {page} of {total}")
+        canvas.setFont(fonts.regular, size)
+        canvas.setFillColor(MUTED)
+        canvas.drawString(x0, 12 * mm - size * 1.35, f"Record {d.record_id}, revision {d.revision}")
+        canvas.drawRightString(x1, 12 * mm - size * 1.35,
+                               f"{self.copy.name}, generated {sections.date_time(d.generated_at)}")
+        if page > 1:
+            right = f"Patient reference {d.consultation.patient_ref}"
+            canvas.drawRightString(x1, h - 16 * mm, right)
+            room = x1 - x0 - stringWidth(right, fonts.regular, size) - 12
+            canvas.drawString(x0, h - 16 * mm, _fit(d.version.aid.title, fonts.regular, size, room))
+            canvas.line(x0, h - 18 * mm, x1, h - 18 * mm)
+        if d.review_overdue:
+            canvas.setFillColor(WARN_TINT)
+            canvas.setStrokeColor(WARN)
+            canvas.rect(x0, h - 12 * mm, x1 - x0, 6.5 * mm, fill=1, stroke=1)
+            canvas.setFillColor(WARN)
+            canvas.setFont(fonts.bold, size)
+            due = sections.long_date(d.version.next_review_due)
+            canvas.drawCentredString((x0 + x1) / 2, h - 9.6 * mm,
+                                     f"Content was past its review date when shown (review was due {due})")
+        canvas.restoreState()
+
+
+def _fit(text, font, size, width):
+    """Shorten a one-line canvas string to ``width`` points."""
+    if stringWidth(text, font, size) <= width:
+        return text
+    while text and stringWidth(text + "...", font, size) > width:
+        text = text[:-1]
+    return text + "..."
+
+
+def render_pdf(data, copy):
+    """The PDF bytes of one copy ("clinical" or "patient") of a record."""
+    return RecordRenderer(data, copy).render()

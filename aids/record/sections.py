@@ -1,0 +1,386 @@
+"""Story builders, one per part of the record, in the order the record shows them.
+
+Each takes the render context (``ctx.data``, ``ctx.s`` styles, ``ctx.copy`` the
+copy's configuration, ``ctx.width`` the frame width) and returns flowables. Any
+dynamic text goes through ``aids.record.text``; tables hold only short, bounded
+fields (or text measured to fit), never free text, which could outgrow a page.
+"""
+
+from reportlab.platypus import (
+    CondPageBreak, HRFlowable, KeepTogether, Paragraph, Spacer, Table, TableStyle,
+)
+
+from aids.record.data import person_name
+from aids.record.graphics import icon_array
+from aids.record.styles import ACCENT, RULE, TINT
+from aids.record.text import esc, paragraphs
+
+STATEMENT = ("This document records a discussion. It does not recommend any treatment. "
+             "The decision belongs to the patient.")
+
+
+def long_date(value):
+    return f"{value.day} {value:%B %Y}" if value else ""
+
+
+def date_time(value):
+    return f"{long_date(value)}, {value:%H:%M}" if value else ""
+
+
+def heading(ctx, key):
+    s = ctx.s
+    return [CondPageBreak(s["base"] * 8), Paragraph(esc(ctx.copy.labels[key]), s["h1"]),
+            HRFlowable(width="100%", thickness=0.6, color=RULE, spaceBefore=1,
+                       spaceAfter=s["base"] * 0.6)]
+
+
+def label(ctx, text, style="label"):
+    """A label written in this module (trusted), escaped anyway."""
+    return Paragraph(esc(text), ctx.s[style])
+
+
+def status(ctx, discussed, yes="Discussed", no="Not discussed"):
+    return Paragraph(esc(yes if discussed else no), ctx.s["status" if discussed else "status_no"])
+
+
+def table(rows, widths, ctx, commands):
+    """A Table in the record's font (Table's own default is Helvetica, even when
+    every cell is a Paragraph)."""
+    t = Table(rows, colWidths=widths, hAlign="LEFT")
+    t.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), ctx.s["fonts"].regular, ctx.s["base"]),
+                           ("VALIGN", (0, 0), (-1, -1), "TOP"), *commands]))
+    return t
+
+
+def grid(rows, widths, ctx, *, lines=True):
+    """A table of short, bounded cells (strings are escaped into Paragraphs)."""
+    s = ctx.s
+    body = [[c if not isinstance(c, str) else Paragraph(esc(c), s["cell"]) for c in row]
+            for row in rows]
+    commands = [
+                ("LEFTPADDING", (0, 0), (-1, -1), 4), ("RIGHTPADDING", (0, 0), (-1, -1), 6),
+                ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 4)]
+    if lines:
+        commands.append(("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE))
+    return table(body, widths, ctx, commands)
+
+
+def fits(flowables, width, height):
+    return sum(f.wrap(width, height)[1] for f in flowables) < height
+
+
+# --- First page ------------------------------------------------------------
+
+def header(ctx):
+    d, s, w = ctx.data, ctx.s, ctx.width
+    v, c = d.version, d.consultation
+    revision = f"Record {d.record_id}, revision {d.revision}"
+    if d.addenda:
+        revision += f" (with {len(d.addenda)} addend{'um' if len(d.addenda) == 1 else 'a'})"
+    if d.finalized_at:
+        revision += f". Finalized {date_time(d.finalized_at)}"
+    pairs = [
+        ("Date and time", date_time(d.started_at)),
+        ("Clinician", d.clinician),
+        ("Patient reference", c.patient_ref),
+        ("Language", c.language),
+        ("Who was present", ", ".join(d.present) or "Not recorded"),
+        ("Content version", f"Version {v.number} - digest {v.short_digest}"),
+    ]
+    cells = [[Paragraph(esc(name), s["cell_label"]), Paragraph(esc(value), s["cell_bold"])]
+             for name, value in pairs]
+    spans = []
+    if s["base"] < 12:  # two short pairs a row; the long ones across the page
+        lw = w * 0.17
+        rows = [cells[0] + cells[1], cells[2] + cells[3], cells[4] + ["", ""], cells[5] + ["", ""]]
+        widths = [lw, w / 2 - lw, lw, w / 2 - lw]
+        spans = [("SPAN", (1, 2), (3, 2)), ("SPAN", (1, 3), (3, 3))]
+    else:  # larger type: one pair a row
+        rows, widths = cells, [w * 0.3, w * 0.7]
+    details = grid(rows, widths, ctx)
+    details.setStyle(TableStyle(spans))
+    return [
+        Paragraph(esc(v.aid.title), s["title"]),
+        Paragraph(esc(f"Shared decision-making discussion record - {ctx.copy.name}"), s["subtitle"]),
+        details,
+        Spacer(1, s["base"] * 0.3),
+        Paragraph(esc(revision + "."), s["small"]),
+    ]
+
+
+def statement_box(ctx):
+    s = ctx.s
+    box = table([[Paragraph(esc(STATEMENT), s["statement"])]], [ctx.width], ctx, [
+        ("BOX", (0, 0), (-1, -1), 1.2, ACCENT), ("BACKGROUND", (0, 0), (-1, -1), TINT),
+        ("LEFTPADDING", (0, 0), (-1, -1), 10), ("RIGHTPADDING", (0, 0), (-1, -1), 10),
+        ("TOPPADDING", (0, 0), (-1, -1), 8), ("BOTTOMPADDING", (0, 0), (-1, -1), 9),
+    ])
+    return [Spacer(1, s["base"] * 0.8), box]
+
+
+def decision(ctx):
+    d, s = ctx.data, ctx.s
+    story = heading(ctx, "decision") + paragraphs(d.version.decision, s["decision"])
+    story += paragraphs(d.version.intro, s["shown"], bullet_style=s["shown_bullet"])
+    story += [Spacer(1, s["base"] * 0.4), label(ctx, ctx.copy.labels["sure"])]
+    rows = [["", Paragraph(esc("Before"), s["cell_label"]), Paragraph(esc("After"), s["cell_label"])]]
+    for (question, before), (_, after) in zip(d.sure_before.answers, d.sure_after.answers):
+        rows.append([question, _yes_no(before), _yes_no(after)])
+    w = ctx.width
+    story.append(grid(rows, [w * 0.64, w * 0.18, w * 0.18], ctx))
+    story.append(Spacer(1, s["base"] * 0.3))
+    story.append(Paragraph(esc(f"Before: {d.sure_before.summary()}"), s["body"]))
+    story.append(Paragraph(esc(f"After: {d.sure_after.summary()}"), s["body"]))
+    story.append(Paragraph(esc("The SURE score is information for the patient and "
+                               "clinician, not a verdict."), s["small"]))
+    return story
+
+
+def _yes_no(value):
+    return {"yes": "Yes", "no": "No"}.get(value, "Not answered")
+
+
+def about(ctx):
+    d, s = ctx.data, ctx.s
+    if not d.sections:
+        return []
+    story = heading(ctx, "about")
+    for section in d.sections:
+        story.append(Paragraph(esc(section.heading), s["h2"]))
+        story += paragraphs(section.body, s["shown"], bullet_style=s["shown_bullet"])
+    return story
+
+
+# --- Topics, in the order taken ----------------------------------------------
+
+def topic(ctx, t):
+    story = heading(ctx, t.key)
+    builder = {"benefits": _outcome, "risks": _outcome, "criteria": _criterion,
+               "alternatives": _option}[t.key]
+    if t.key == "alternatives":
+        story += _options_intro(ctx, t)
+    for number, item in enumerate(t.items, 1):
+        if t.key == "alternatives" and not (item.selected or item.discussed):
+            continue
+        story += builder(ctx, item, number)
+    return story
+
+
+def _note(ctx, item, title):
+    """The clinician's note on an item: on the clinical copy only."""
+    if not (ctx.copy.clinician_notes and item.note.strip()):
+        return []
+    return [label(ctx, title)] + paragraphs(item.note, ctx.s["quote"])
+
+
+def _refs(ctx, refs):
+    keys = ", ".join(r.key for r in refs)
+    return [Paragraph(esc(f"Sources: {keys}"), ctx.s["small"])] if keys else []
+
+
+def _outcome(ctx, item, number):
+    s, o, w = ctx.s, item.obj, ctx.width
+    facts = [status(ctx, item.discussed),
+             Paragraph(esc(f"How likely: {o.frequency_text()}"), s["cell_bold"])]
+    if not o.has_figure and o.unknown_reason:
+        facts += paragraphs(o.unknown_reason, s["shown_cell"])
+    if o.time_frame:
+        facts.append(Paragraph(esc(f"Time frame: {o.time_frame}"), s["cell"]))
+    sure = f"How sure the evidence is: {o.get_certainty_display()}"
+    facts.append(Paragraph(esc(sure + (f" ({o.certainty_note})" if o.certainty_note else "")), s["cell"]))
+    if hasattr(o, "severity"):
+        lasting = ("Whether it lasts: not known" if o.lasting == o.Lasting.UNKNOWN
+                   else o.get_lasting_display())
+        facts.append(Paragraph(esc(f"Severity: {o.get_severity_display()}. {lasting}."), s["cell"]))
+    array = icon_array(o.numerator, o.denominator, width=s["base"] * 7.5,
+                       font=s["fonts"].regular, font_size=s["base"] * 0.7)
+    art = s["base"] * 7.5 + 12
+    if fits(facts, w - art, 400):
+        facts = [table([[facts, array or ""]], [w - art, art], ctx, [
+            ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            ("ALIGN", (1, 0), (1, 0), "RIGHT")])]
+    elif array:  # a long reason: let it flow, with the array after it
+        facts.append(array)
+    story = [KeepTogether([Paragraph(esc(o.title), s["h2"]), *facts,
+                           *paragraphs(o.description, s["shown"], bullet_style=s["shown_bullet"]),
+                           *_refs(ctx, o.references.all())])]
+    story += _note(ctx, item, ctx.copy.labels["reaction"])
+    return story + [HRFlowable(width="100%", thickness=0.3, color=RULE,
+                               spaceBefore=s["base"] * 0.5, spaceAfter=s["base"] * 0.1)]
+
+
+def _criterion(ctx, item, number):
+    s, c = ctx.s, item.obj
+    story = [KeepTogether([Paragraph(esc(f"{number}. {c.statement}"), s["h2"]),
+                           status(ctx, item.discussed)])]
+    story += paragraphs(c.explanation, s["shown"], bullet_style=s["shown_bullet"])
+    story += _note(ctx, item, ctx.copy.labels["said"])
+    return story
+
+
+def _options_intro(ctx, t):
+    looked = [i for i in t.items if i.selected or i.discussed]
+    if looked:
+        return [Paragraph(esc(ctx.copy.labels["options_intro"]), ctx.s["intro"])]
+    return [Paragraph(esc("No option was looked at."), ctx.s["body"])]
+
+
+def _option(ctx, item, number):
+    d, s, o, w = ctx.data, ctx.s, item.obj, ctx.width
+    story = [KeepTogether([Paragraph(esc(o.name), s["h2"]), status(ctx, item.discussed)])]
+    story += paragraphs(o.summary, s["shown"], bullet_style=s["shown_bullet"])
+    rows, refs = [], []
+    for q in d.grid_questions:
+        answer = d.grid_answers.get((o.pk, q.pk))
+        if answer is None:
+            continue
+        refs += [r for r in answer.references.all() if r not in refs]
+        rows.append((q.text, paragraphs(answer.text, s["shown_cell"],
+                                        bullet_style=s["shown_cell_bullet"])))
+    qw = w * 0.32
+    if rows and all(fits([Paragraph(esc(q), s["cell_label"])], qw, 300) and fits(a, w - qw - 12, 400)
+                    for q, a in rows):
+        story.append(grid([[Paragraph(esc(q), s["cell_label"]), a] for q, a in rows],
+                          [qw, w - qw], ctx))
+    else:
+        for q, a in rows:
+            story += [label(ctx, q)] + a
+    story += _note(ctx, item, ctx.copy.labels["reaction"])
+    return story + _refs(ctx, refs) + [Spacer(1, s["base"] * 0.6)]
+
+
+# --- The patient's part ---------------------------------------------------------
+
+def values(ctx):
+    d, s, w = ctx.data, ctx.s, ctx.width
+    story = heading(ctx, "values")
+    if d.values:
+        rows = [[Paragraph(esc("Statement"), s["cell_label"]),
+                 Paragraph(esc("How much it matters (0 to 4)"), s["cell_label"])]]
+        rows += [[statement.text, rating] for statement, rating in d.values]
+        story.append(grid(rows, [w * 0.68, w * 0.32], ctx))
+        story.append(Paragraph(esc("Ratings are recorded as given; they are not turned into "
+                                   "a choice."), s["small"]))
+    words = d.consultation.values_own_words
+    story.append(label(ctx, ctx.copy.labels["own_words"]))
+    story += paragraphs(words, s["quote"]) if words.strip() else [Paragraph(esc("None recorded."), s["body"])]
+    return story
+
+
+def questions(ctx):
+    d, s = ctx.data, ctx.s
+    story = heading(ctx, "questions")
+    if not d.questions:
+        story.append(Paragraph(esc("No questions were recorded."), s["body"]))
+    for number, q in enumerate(d.questions, 1):
+        asked = paragraphs(q.question, s["body"])
+        story.append(KeepTogether([
+            label(ctx, f"Question {number} - {q.get_status_display()}", "status"), *asked[:1],
+        ]))
+        story += asked[1:]
+        if q.answer.strip():
+            story += paragraphs(q.answer, s["quote"], prefix="<b>Answer:</b> ")
+        else:
+            story.append(Paragraph(esc("No answer recorded."), s["quote"]))
+    if any(answer != "Not answered" for _, answer in d.understanding):
+        story.append(Paragraph(esc(ctx.copy.labels["understanding"]), s["h2"]))
+        for number, (q, answer) in enumerate(d.understanding, 1):
+            story.append(KeepTogether([
+                Paragraph(esc(f"{number}. {q.statement}"), s["body"]),
+                Paragraph(esc(f"Answer given: {answer}. The aid's answer: "
+                              f"{q.get_correct_answer_display()}."), s["quote"]),
+            ]))
+            story += paragraphs(q.explanation, s["quote"])
+    return story
+
+
+def plan(ctx):
+    d, s = ctx.data, ctx.s
+    c = d.consultation
+    story = heading(ctx, "position")
+    story.append(Paragraph(esc(d.position_text or "Not recorded"), s["cell_bold"]))
+    for words, title in ((c.position_words, "In their own words"),
+                         (c.preference_words, "Preference stated, in the patient's own words")):
+        if words.strip():
+            story += [label(ctx, title)] + paragraphs(words, s["quote"])
+    story += heading(ctx, "next_steps")
+    story += paragraphs(c.next_steps, s["body"]) if c.next_steps.strip() else [
+        Paragraph(esc("None recorded."), s["body"])]
+    follow_up = long_date(c.follow_up_on) if c.follow_up_on else "Not set"
+    story.append(Paragraph(esc(f"Follow-up date: {follow_up}"), s["cell_bold"]))
+    open_numbers = [str(n) for n, q in enumerate(d.questions, 1) if q.status == q.Status.OPEN]
+    if open_numbers:
+        story.append(Paragraph(esc("Questions still open: " + ", ".join(open_numbers)), s["body"]))
+    return story
+
+
+# --- Closing ------------------------------------------------------------------
+
+def not_discussed(ctx):
+    s = ctx.s
+    story = heading(ctx, "not_discussed")
+    rows = ctx.data.not_discussed
+    if not rows:
+        return story + [Paragraph(esc("Every topic and every item was discussed."), s["body"])]
+    for title, labels, skipped in rows:
+        intro = f"{title}: skipped - none of these was discussed" if skipped else \
+            f"{title}: not discussed"
+        story.append(label(ctx, intro))
+        story += [Paragraph(esc(text), s["bullet"], bulletText="\u2022") for text in labels]
+    return story
+
+
+def addenda(ctx):
+    s = ctx.s
+    if not ctx.data.addenda:
+        return []
+    story = heading(ctx, "addenda")
+    for number, addendum in enumerate(ctx.data.addenda, 1):
+        story.append(label(ctx, f"Addendum {number} - {date_time(addendum.created_at)}, "
+                                f"by {person_name(addendum.author)}", "status"))
+        story += paragraphs(addendum.text, s["body"])
+    return story
+
+
+def references(ctx):
+    s = ctx.s
+    if not ctx.data.references:
+        return []
+    story = heading(ctx, "references")
+    for ref in ctx.data.references:
+        story += paragraphs(ref.citation(), s["small"], prefix=f"<b>{esc(ref.key)}</b>  ")
+    return story
+
+
+def colophon(ctx):
+    d, s = ctx.data, ctx.s
+    v = d.version
+    story = heading(ctx, "colophon")
+    facts = [
+        f"{v.aid.title}, content version {v.number}, published "
+        f"{long_date(v.published_at.date()) if v.published_at else 'date not recorded'}.",
+        f"Content digest (SHA-256): {v.digest or 'not recorded'}",
+        f"Last reviewed: {long_date(v.last_reviewed_on) or 'not recorded'}. "
+        f"Next review due: {long_date(v.next_review_due) or 'not recorded'}.",
+    ]
+    if d.review_overdue:
+        facts.append("This content was past its review date when it was shown.")
+    for kind, title in (("author", "Authors"), ("reviewer", "Reviewers")):
+        names = [f"{p.name} ({p.role})" if p.role else p.name for p in d.contributors if p.kind == kind]
+        if names:
+            facts.append(f"{title}: {'; '.join(names)}.")
+    for fact in facts:
+        story.append(Paragraph(esc(fact), s["small"]))
+    for text, title in ((v.unknowns, "What is not known"), (v.funding_statement, "Funding"),
+                        (v.conflicts_statement, "Conflicts of interest")):
+        if text.strip():
+            story += [label(ctx, title)] + paragraphs(text, s["small"], bullet_style=s["small_bullet"])
+    story.append(label(ctx, "This record"))
+    generated = f"Generated {date_time(d.generated_at)}"
+    if d.generated_by:
+        generated += f" by {d.generated_by}"
+    story.append(Paragraph(esc(
+        f"{d.record_id}, revision {d.revision}, {ctx.copy.name.lower()}. {generated}. "
+        "Kept exactly as generated; corrections are added as dated addenda in a new revision."),
+        s["small"]))
+    return story

@@ -1,0 +1,319 @@
+"""The PDF record's content, parsed back with pypdf: every section and answer,
+exact text whatever was typed, pages, metadata, and the two copies."""
+
+import datetime
+import io
+import re
+from collections import Counter
+
+import pytest
+from django.utils import timezone
+from pypdf import PdfReader
+
+from aids.models import (
+    Addendum, Consultation, ItemRecord, PatientQuestion, UnderstandingAnswer, ValueRating,
+)
+from aids.record.data import record_data
+from aids.record.pdf import render_pdf
+from factories import make_published
+
+pytestmark = pytest.mark.django_db
+
+GENERATED = datetime.datetime(2026, 11, 25, 14, 30, tzinfo=datetime.timezone.utc)
+HOSTILE = ['<b>bold</b>', '<img src="/etc/passwd"/>', '&amp;', '<font color="red">red</font>',
+           'a < b', '<para>', ']]>', '<script>alert(1)</script>', '&#x41;']
+
+
+# --- helpers -------------------------------------------------------------------
+
+def make_consultation(clinician, version=None, **fields):
+    """A final consultation with something recorded at every step."""
+    version = version or make_published()
+    values = dict(
+        clinician=clinician, version=version, patient_ref="CLINIC-7 Zoë",
+        present=["patient", "family"], present_other="Son Ελληνικά", language="English",
+        status=Consultation.Status.FINAL, finalized_at=timezone.now(),
+        topic_order=["risks", "alternatives", "benefits", "criteria"], skipped_topics=[],
+        sure_before={"sure": "no", "understand": "no", "risks_benefits": "yes", "encouragement": "yes"},
+        sure_after={"sure": "yes", "understand": "yes", "risks_benefits": "yes", "encouragement": "yes"},
+        values_own_words="OWNWORDS I want to stay clear-headed.",
+        position=Consultation.Position.MORE_TIME, position_words="POSWORDS Not yet.",
+        preference_words="PREFWORDS none yet", next_steps="NEXTSTEPS See the pain team.",
+        follow_up_on=datetime.date(2027, 1, 12),
+    )
+    values.update(fields)
+    c = Consultation.objects.create(**values)
+    for kind, items in (("benefit", version.benefits.all()), ("risk", version.risks.all()),
+                        ("criterion", version.criteria.all()), ("option", version.options.all())):
+        for item in items:
+            ItemRecord.objects.create(consultation=c, kind=kind, item_id=item.pk, discussed=True,
+                                      selected=True, note=f"NOTE-{kind}-{item.pk}")
+    statements = list(version.value_statements.all())
+    ValueRating.objects.create(consultation=c, statement=statements[0], rating=3)
+    ValueRating.objects.create(consultation=c, statement=statements[1], not_sure=True)
+    PatientQuestion.objects.create(consultation=c, order=0, question="QONE Will I feel my hand?",
+                                   answer="AONE Yes, touch is kept.", status="answered")
+    PatientQuestion.objects.create(consultation=c, order=1, question="QTWO How long in hospital?",
+                                   status="open")
+    for q in version.understanding_questions.all():
+        UnderstandingAnswer.objects.create(consultation=c, question=q, answer="not_sure")
+    return c
+
+
+def render(consultation, copy="clinical", revision=1):
+    data = record_data(consultation=consultation, revision=revision, generated_at=GENERATED,
+                       generated_by=consultation.clinician)
+    return render_pdf(data, copy)
+
+
+def body_text(pdf):
+    """The text inside the page frame only: no running header or footer."""
+    from reportlab.lib.units import mm
+
+    parts = []
+
+    def visit(text, cm, tm, font_dict, font_size):
+        y = (tm[5] * cm[3]) + cm[5]
+        if 22 * mm <= y <= 297 * mm - 24 * mm:
+            parts.append(text)
+
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        page.extract_text(visitor_text=visit)
+    return "".join(parts)
+
+
+def pages(pdf):
+    return [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
+
+
+def text_of(pdf):
+    return "\n".join(pages(pdf))
+
+
+def squash(text):
+    return re.sub(r"\s+", "", text)
+
+
+def position(text, needle, start=0):
+    at = text.find(needle, start)
+    assert at >= 0, f"{needle!r} not found after {start}"
+    return at
+
+
+# --- content -------------------------------------------------------------------
+
+def test_clinical_copy_has_every_section_in_order(clinician):
+    c = make_consultation(clinician, skipped_topics=["criteria"])
+    Addendum.objects.create(consultation=c, author=clinician, text="ADDENDUM one")
+    text = text_of(render(c))
+    at = 0
+    for heading in ["This document records a discussion. It does not recommend any treatment.",
+                    "The decision", "SURE", "About the procedure", "Risks",
+                    "Alternatives: options discussed", "Benefits", "What matters to the patient",
+                    "Questions and answers", "Check of understanding", "Where the patient stands",
+                    "Next steps", "Not discussed", "Addenda", "References",
+                    "About this content and this record"]:
+        at = position(text, heading, at)
+
+
+def test_record_shows_every_recorded_answer(clinician):
+    c = make_consultation(clinician)
+    Addendum.objects.create(consultation=c, author=clinician, text="ADDENDUM one")
+    text = text_of(render(c))
+    v = c.version
+    expected = [
+        "CLINIC-7 Zoë", "Amal Rahman", "Patient, Family member or carer, Son Ελληνικά", "English",
+        "Before: SURE score 2 of 4 - some decisional conflict may be present",
+        "After: SURE score 4 of 4",
+        "OWNWORDS I want to stay clear-headed.", "3 - Quite a lot", "Not sure",
+        "QONE Will I feel my hand?", "AONE Yes, touch is kept.", "Question 1 - Answered",
+        "QTWO How long in hospital?", "Question 2 - Still open", "No answer recorded.",
+        "Wants more time", "POSWORDS Not yet.", "PREFWORDS none yet", "NEXTSTEPS See the pain team.",
+        "Follow-up date: 12 January 2027", "Questions still open: 2", "ADDENDUM one",
+        "Answer given: Not sure.", v.decision,
+    ]
+    for kind, items in (("benefit", v.benefits.all()), ("risk", v.risks.all()),
+                        ("criterion", v.criteria.all()), ("option", v.options.all())):
+        expected += [f"NOTE-{kind}-{item.pk}" for item in items]
+    expected += [b.frequency_text() for b in v.benefits.all()]
+    expected += [f"{b.numerator} of {b.denominator} filled" for b in v.risks.all()]
+    expected += [c.statement for c in v.criteria.all()]
+    expected += [a.text for a in v.grid_answers.all()]
+    expected += [q.explanation for q in v.understanding_questions.all()]
+    expected += [s.text for s in v.value_statements.all()]
+    squashed = squash(text)
+    missing = [e for e in expected if e not in text and squash(e) not in squashed]
+    assert missing == []
+
+
+def test_criteria_are_never_counted_or_judged(clinician):
+    text = text_of(render(make_consultation(clinician)))
+    section = text[position(text, "Last-resort criteria"):position(text, "What matters to the patient")].lower()
+    assert "2. other treatments have been tried." in section
+    for word in ("eligible", "met", "total", "verdict", "score", "suitable", "2 of 2"):
+        assert word not in section
+
+
+def test_topics_follow_the_order_taken(clinician):
+    c = make_consultation(clinician, topic_order=["alternatives", "criteria", "benefits", "risks"])
+    text = text_of(render(c))
+    at = position(text, "About the procedure")
+    for heading in ["Alternatives: options discussed", "Last-resort criteria", "Benefits", "Risks",
+                    "What matters to the patient"]:
+        at = position(text, heading, at)
+
+
+def test_not_discussed_lists_skipped_topics_and_unticked_items(clinician):
+    c = make_consultation(clinician, skipped_topics=["risks"])
+    first_benefit = c.version.benefits.first()
+    ItemRecord.objects.filter(consultation=c, kind="benefit", item_id=first_benefit.pk).update(discussed=False)
+    text = text_of(render(c))
+    section = text[position(text, "Not discussed\n"):position(text, "References")]
+    assert "Risks: skipped - none of these was discussed" in section
+    for risk in c.version.risks.all():
+        assert risk.title in section
+        assert text.index(risk.title) > text.index("Not discussed\n")  # never shown as discussed
+    assert re.search(rf"Benefits: not discussed\s*•\s*{first_benefit.title}\n", section)
+
+
+def test_page_one_has_version_digest_and_date(clinician):
+    c = make_consultation(clinician)
+    first = pages(render(c))[0]
+    assert f"Version {c.version.number} - digest {c.version.short_digest}" in first
+    assert len(c.version.short_digest) == 12
+    assert c.version.aid.title in first
+    started = timezone.localtime(c.created_at)
+    assert f"{started.day} {started:%B %Y}, {started:%H:%M}" in first
+    assert "The decision belongs to the patient." in first
+
+
+@pytest.mark.parametrize("copy", ["clinical", "patient"])
+def test_every_page_is_numbered_and_identified(clinician, copy):
+    c = make_consultation(clinician)
+    texts = pages(render(c, copy, revision=3))
+    assert len(texts) > 1
+    for number, text in enumerate(texts, 1):
+        assert f"Page {number} of {len(texts)}" in text
+        assert f"Record {c.record_id}, revision 3" in text
+        assert "Discussion record - not a recommendation" in text
+        assert "generated 25 November 2026, 14:30" in text  # Europe/London: UTC in November
+
+
+# --- whatever was typed ---------------------------------------------------------------
+
+def test_hostile_markup_appears_literally_and_embeds_nothing(clinician):
+    hostile = "\n".join(HOSTILE)
+    version = make_published(
+        sections=[{"heading": "Admin <b>heading</b> &amp;", "body": hostile}],
+        justification="Test content with markup-like text.",
+    )
+    c = make_consultation(clinician, version, values_own_words=hostile, next_steps=hostile,
+                          patient_ref="<b>x</b>&amp;<")
+    ItemRecord.objects.filter(consultation=c).update(note=hostile)
+    PatientQuestion.objects.create(consultation=c, order=5, question=hostile, answer=hostile)
+    for copy in ("clinical", "patient"):
+        pdf = render(c, copy)
+        text = text_of(pdf)
+        for snippet in HOSTILE + ["Admin <b>heading</b> &amp;", "<b>x</b>&amp;<"]:
+            assert snippet in text
+        reader = PdfReader(io.BytesIO(pdf))
+        for page in reader.pages:
+            assert list(page.images) == []
+            xobjects = page["/Resources"].get("/XObject") or {}
+            assert all(x.get_object()["/Subtype"] != "/Image" for x in xobjects.values())
+
+
+def test_greek_cyrillic_and_diacritics_extract_exactly(clinician):
+    words = "Ελληνικά Кириллица Zoë Ångström Łódź Ğüneş"
+    c = make_consultation(clinician, values_own_words=words, patient_ref="Ζωή-Кир")
+    pdf = render(c, "patient")
+    text = text_of(pdf)
+    assert words in text and "Ζωή-Кир" in text
+    fonts = {f["/BaseFont"] for p in PdfReader(io.BytesIO(pdf)).pages
+             for f in (p["/Resources"]["/Font"].get_object().values())
+             for f in [f.get_object()]}
+    assert any(name.endswith("DejaVuSans") for name in fonts)  # subset, e.g. /AAAAAA+DejaVuSans
+    assert not any("Helvetica" in name for name in fonts), fonts
+
+
+def test_a_fifty_thousand_character_note_paginates_and_extracts(clinician):
+    paragraph = "Ελληνικά and Кириллица, a<b & c>d, the pain at night is worse. " * 40
+    note = ("\n".join([paragraph] * 20) + " " + "x" * 50_000)[:50_000]
+    c = make_consultation(clinician, values_own_words=note)
+    pdf = render(c)
+    assert len(pages(pdf)) > 15
+    assert squash(note) in squash(body_text(pdf))
+
+
+def test_a_300_character_word_wraps_and_extracts(clinician):
+    word = ("Ελληνικά" + "Кириллица" + "abcdefghij" * 3) * 6
+    word = word[:300]
+    c = make_consultation(clinician, values_own_words=f"before {word} after")
+    text = text_of(render(c, "patient"))
+    assert word not in text  # it had to wrap...
+    assert f"before{word}after" in squash(text)  # ...and not one character changed
+
+
+def test_two_hundred_questions_paginate(clinician):
+    c = make_consultation(clinician)
+    PatientQuestion.objects.bulk_create(
+        PatientQuestion(consultation=c, order=10 + i, question=f"Question text {i} " * 20,
+                        answer=f"Answer text {i} " * 30, status="answered")
+        for i in range(200)
+    )
+    texts = pages(render(c))
+    assert all(f"Page {n} of {len(texts)}" in t for n, t in enumerate(texts, 1))
+    assert "Question 202 - Answered" in "".join(texts)
+
+
+def test_control_characters_and_emoji_do_not_break_the_record(clinician):
+    c = make_consultation(clinician, values_own_words="tab\there\x00nul\x0bvt \U0001F600 end\r\nnext")
+    text = text_of(render(c))
+    assert "nul" in text and "end" in text and "next" in text
+
+
+# --- the two copies ---------------------------------------------------------------
+
+def _body_font_size(pdf):
+    sizes = Counter()
+
+    def visit(text, cm, tm, font_dict, font_size):
+        if text.strip():
+            sizes[round(font_size * tm[0], 1)] += len(text)
+
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        page.extract_text(visitor_text=visit)
+    return sizes.most_common(1)[0][0]
+
+
+def test_patient_copy_has_larger_type_and_no_clinician_notes(clinician):
+    c = make_consultation(clinician)
+    clinical, patient = render(c, "clinical"), render(c, "patient")
+    assert _body_font_size(clinical) < 11 <= 12 <= _body_font_size(patient)
+    clinical_text, patient_text = text_of(clinical), text_of(patient)
+    assert "NOTE-" in clinical_text
+    assert "NOTE-" not in patient_text
+    for patient_words in ("OWNWORDS", "POSWORDS", "PREFWORDS", "NEXTSTEPS", "QONE", "AONE"):
+        assert patient_words in patient_text
+    assert "Patient copy" in patient_text and "What matters to you" in patient_text
+
+
+def test_content_past_its_review_date_is_flagged_on_every_page(clinician):
+    overdue = make_published(next_review_due="2020-01-01",
+                             justification="Test: review date passed on purpose.")
+    texts = pages(render(make_consultation(clinician, overdue)))
+    assert all("Content was past its review date when shown" in t for t in texts)
+    current = pages(render(make_consultation(clinician)))
+    assert not any("past its review date" in t for t in current)
+
+
+def test_metadata_and_reproducible_bytes(clinician):
+    c = make_consultation(clinician)
+    pdf = render(c)
+    meta = PdfReader(io.BytesIO(pdf)).metadata
+    assert c.record_id in meta.title and "clinical copy" in meta.title
+    assert meta.author == "SDM discussion aid"
+    assert "does not recommend" in meta.subject
+    assert meta.creator.startswith("SDM discussion aid")
+    assert meta.creation_date == GENERATED
+    assert render(c) == pdf  # same record, same moment: the same bytes
