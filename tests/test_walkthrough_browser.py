@@ -1,0 +1,143 @@
+"""The walkthrough in a real browser: background saving, expiry, conflicts,
+accessibility (axe) and reflow on a phone."""
+
+import re
+
+import pytest
+from django.contrib.sessions.models import Session
+from playwright.sync_api import expect
+
+from aids.consultations import consultation_start
+from aids.models import Consultation, PatientQuestion
+from aids.walkthrough.steps import STEPS
+from browser_support import SCREENS, axe_violations, has_horizontal_scroll, log_in, screenshot
+from walkthrough_support import published_aid
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+PASSWORD = "a-long-test-password"
+
+
+@pytest.fixture
+def consultation(clinician):
+    published_aid()
+    return consultation_start(clinician=clinician, patient_ref="Browser 1", present=["patient"])
+
+
+def open_page(browser, live_server, size="desktop"):
+    width, height = SCREENS[size]
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    log_in(page, live_server, "dr_amal", PASSWORD)
+    return context, page
+
+
+def step(live_server, consultation, key):
+    return f"{live_server.url}/consultations/{consultation.pk}/step/{key}/"
+
+
+def status(page):
+    return page.locator("[data-autosave-status]")
+
+
+def test_typing_is_saved_in_the_background(browser, live_server, consultation):
+    context, page = open_page(browser, live_server)
+    page.goto(step(live_server, consultation, "values"))
+
+    page.get_by_label("In the patient's own words").fill("Saved without pressing anything")
+    expect(status(page)).to_have_text("Saved")
+
+    consultation.refresh_from_db()
+    assert consultation.values_own_words == "Saved without pressing anything"
+    assert page.url == step(live_server, consultation, "values")
+    context.close()
+
+
+def test_background_saves_of_a_new_question_make_one_row(browser, live_server, consultation):
+    context, page = open_page(browser, live_server)
+    page.goto(step(live_server, consultation, "questions"))
+    box = page.get_by_label("Question 1", exact=True)
+
+    box.fill("Will it hurt?")
+    expect(status(page)).to_have_text("Saved")
+    box.fill("Will it hurt afterwards?")
+    for _ in range(50):  # the next background save comes about 2 seconds after typing
+        page.wait_for_timeout(200)
+        if PatientQuestion.objects.filter(question="Will it hurt afterwards?").exists():
+            break
+    expect(status(page)).to_have_text("Saved")
+
+    assert list(PatientQuestion.objects.values_list("question", flat=True)) == ["Will it hurt afterwards?"]
+    context.close()
+
+
+def test_after_logout_the_text_is_kept_and_comes_back_after_login(browser, live_server, consultation):
+    context, page = open_page(browser, live_server)
+    page.goto(step(live_server, consultation, "next"))
+    Session.objects.all().delete()  # the session expires on the server
+
+    page.get_by_label("Agreed next steps").fill("Typed after the session ended")
+    expect(status(page)).to_contain_text("logged out")
+    assert "Log in again: your text is kept." in status(page).inner_text()
+    status(page).get_by_role("button", name="Log in again").click()
+    page.wait_for_url("**/accounts/login/**")
+    page.get_by_label("Username").fill("dr_amal")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(step(live_server, consultation, "next"))
+
+    assert page.get_by_label("Agreed next steps").input_value() == "Typed after the session ended"
+    assert "You were logged out. What you had typed is back in the form" in page.inner_text("main")
+    context.close()
+
+
+def test_a_change_in_another_tab_stops_background_saving_with_a_message(browser, live_server, consultation):
+    context, page = open_page(browser, live_server)
+    page.goto(step(live_server, consultation, "next"))
+    other = context.new_page()
+    other.goto(step(live_server, consultation, "next"))
+    other.get_by_label("Agreed next steps").fill("From the other tab")
+    other.get_by_role("button", name="Save", exact=True).click()
+    other.wait_for_load_state()
+
+    page.get_by_label("Agreed next steps").fill("From this tab")
+    expect(status(page)).to_have_text(re.compile("^Not saved"))
+    page.get_by_role("button", name="Save", exact=True).click()
+    page.wait_for_load_state()
+
+    main = page.inner_text("main")
+    assert "Not saved: this step was changed in another tab or window" in main
+    assert "From the other tab" in main and "From this tab" in main
+    assert Consultation.objects.get().next_steps == "From the other tab"
+    context.close()
+
+
+@pytest.mark.parametrize("size", ["phone", "desktop"])
+def test_every_step_is_accessible_and_reflows(browser, live_server, consultation, size):
+    context, page = open_page(browser, live_server, size)
+    problems = []
+    for key in STEPS:
+        page.goto(step(live_server, consultation, key))
+        violations = axe_violations(page)
+        if violations:
+            problems.append((key, violations))
+        if has_horizontal_scroll(page):
+            problems.append((key, "scrolls sideways"))
+        screenshot(page, f"walkthrough-{key}-{size}")
+    assert problems == [], "\n".join(map(str, problems))
+    context.close()
+
+
+def test_patient_view_has_larger_type_and_no_clinician_fields(browser, live_server, consultation):
+    context, page = open_page(browser, live_server, "tablet")
+    page.goto(step(live_server, consultation, "risks"))
+    normal = page.evaluate("parseFloat(getComputedStyle(document.querySelector('main')).fontSize)")
+
+    page.get_by_role("button", name="Switch to patient view").click()
+    page.wait_for_load_state()
+
+    larger = page.evaluate("parseFloat(getComputedStyle(document.querySelector('main')).fontSize)")
+    assert larger > normal
+    assert page.get_by_label("Discussed").count() == 0
+    assert axe_violations(page) == []
+    screenshot(page, "walkthrough-risks-patient-view")
+    context.close()
