@@ -96,6 +96,10 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# The admin saves a whole content version (every part as an inline) in one POST:
+# the full tractotomy draft is about 1,300 fields, above Django's default 1,000.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = env.int("DATA_UPLOAD_MAX_NUMBER_FIELDS", default=10000)
+
 ROOT_URLCONF = "sdm.urls"
 WSGI_APPLICATION = "sdm.wsgi.application"
 
