@@ -224,6 +224,17 @@ def test_after_finalize_every_step_post_is_refused_and_nothing_changes(clinician
     assert snapshot(consultation) == before
 
 
+def test_after_finalize_a_post_to_the_review_is_refused(clinician_client):
+    published_aid()
+    consultation = start_consultation(clinician_client)
+    clinician_client.post(reverse("consultation_finalize", args=[consultation.pk]))
+
+    response = clinician_client.post(step_url(consultation, "review"), {"nav": "next"})
+
+    assert response.status_code == 409
+    assert "This record is final" in visible_text(response.content.decode())
+
+
 def test_refused_post_shows_what_was_typed_so_it_can_go_in_an_addendum(clinician_client):
     published_aid()
     consultation = start_consultation(clinician_client)

@@ -10,7 +10,7 @@ posted text.
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.debug import sensitive_post_parameters
@@ -155,6 +155,11 @@ def _int(value, default=-1):
 def step(request, pk, key):
     consultation = get_consultation_for(request.user, pk)
     if key == "review":
+        if request.method == "POST":  # the review only shows; finalizing has its own URL
+            if consultation.is_final:
+                return _refuse_final(request, None, request.headers.get("X-Autosave") == "1",
+                                     consultation=consultation)
+            return HttpResponseNotAllowed(["GET"])
         return review(request, consultation)
     page_class = PAGES.get(key)
     if page_class is None:
@@ -179,12 +184,12 @@ def step(request, pk, key):
     return _render_step(request, consultation, page, revision=revision)
 
 
-def _refuse_final(request, page, autosave):
+def _refuse_final(request, page, autosave, consultation=None):
     if autosave:
         return JsonResponse({"saved": False, "final": True, "message": FINAL_MESSAGE}, status=409)
     return render(request, "walkthrough/final_refused.html", {
-        "consultation": page.consultation, "message": FINAL_MESSAGE,
-        "texts": typed_texts(page),
+        "consultation": consultation or page.consultation, "message": FINAL_MESSAGE,
+        "texts": typed_texts(page) if page else [],
     }, status=409)
 
 
