@@ -38,6 +38,7 @@ def test_a_stale_save_is_refused_and_shows_both_versions(clinician_client):
     assert "This page Typed in tab B" in text
     assert ">\nTyped in tab B</textarea>" in html  # this tab's text stays in the form
     assert 'name="revision" value="1"' in html  # so "keep this page's version" can save it
+    assert "data-autosave>" not in html  # nothing saves in the background until the user chooses
     consultation.refresh_from_db()
     assert consultation.values_own_words == "Saved by tab A"
 
