@@ -76,6 +76,10 @@ class ConsultationFinal(Exception):
     """The consultation is final; it no longer changes (add an addendum instead)."""
 
 
+class RecordNotGenerated(Exception):
+    """The PDF record could not be built; the transaction was rolled back."""
+
+
 class StaleRevision(Exception):
     """The save was based on an older revision of the step than the one stored."""
 
@@ -412,17 +416,21 @@ def topic_order_set(*, consultation, user, order, skipped, revision):
 def _generate_record(consultation, user):
     """The next stored PDF revision, when the record module is installed."""
     try:
-        from aids.record.storage import record_generate
+        from aids.record.storage import RecordGenerationError, record_generate
     except ImportError:  # the PDF record is built in its own issue
         return []
-    return record_generate(consultation=consultation, user=user)
+    try:
+        return record_generate(consultation=consultation, user=user)
+    except RecordGenerationError as exc:  # its message carries no clinical text
+        raise RecordNotGenerated(str(exc)) from None
 
 
 def record_finalize(*, consultation, user):
     """Lock the consultation as final. Idempotent: returns (consultation, newly_final).
 
     Two clicks (or two tabs) finalizing at once queue on the row lock; the second
-    finds the record already final and changes nothing.
+    finds the record already final and changes nothing. If the PDF record cannot
+    be built, ``RecordNotGenerated`` is raised and nothing is finalized.
     """
     with transaction.atomic():
         locked = Consultation.objects.select_for_update().get(pk=consultation.pk)

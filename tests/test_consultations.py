@@ -305,3 +305,24 @@ def test_publishing_a_new_version_mid_consultation_changes_nothing_on_screen(cli
         assert "NEWER" not in after, key
         assert after == before, key
     assert start_consultation(clinician_client, patient_ref="Later").version == newer
+
+
+def test_finalize_changes_nothing_when_the_record_cannot_be_generated(clinician_client, monkeypatch):
+    storage = pytest.importorskip("aids.record.storage")
+
+    def broken(**kwargs):
+        raise storage.RecordGenerationError("The record could not be generated (LayoutError).")
+
+    monkeypatch.setattr(storage, "record_generate", broken)
+    published_aid()
+    consultation = start_consultation(clinician_client)
+
+    response = clinician_client.post(reverse("consultation_finalize", args=[consultation.pk]))
+    page = clinician_client.get(response.url)
+
+    assert response.url == step_url(consultation, "review")
+    assert "Nothing was finalized" in visible_text(page.content.decode())
+    consultation.refresh_from_db()
+    assert consultation.status == Consultation.Status.IN_PROGRESS
+    assert not AuditEvent.objects.filter(action="finalized").exists()
+

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from aids.consultations import (
     ConsultationFinal,
     NoPublishedVersion,
+    RecordNotGenerated,
     SaveResult,
     StaleRevision,
     addendum_add,
@@ -320,7 +321,12 @@ def review(request, consultation):
 @require_POST
 def finalize(request, pk):
     consultation = get_consultation_for(request.user, pk)
-    _final, newly = record_finalize(consultation=consultation, user=request.user)
+    try:
+        _final, newly = record_finalize(consultation=consultation, user=request.user)
+    except RecordNotGenerated as exc:
+        messages.error(request, f"{exc} Nothing was finalized; the consultation is unchanged. "
+                                "Try again, and tell IT if it happens again.")
+        return redirect(_step_url(consultation, "review"))
     if newly:
         messages.success(request, "The record is final. Corrections can be added as dated addenda.")
     else:
@@ -371,6 +377,8 @@ def addendum(request, pk):
             addendum_add(consultation=consultation, user=request.user, text=form.cleaned_data["text"])
         except ValidationError as exc:
             form.add_error(None, exc)
+        except RecordNotGenerated as exc:
+            form.add_error(None, f"{exc} The addendum was not added; your text is kept below.")
         else:
             stash_clear(request, reverse("consultation_record", args=[pk]))
             messages.success(request, "The addendum was added.")
