@@ -141,3 +141,24 @@ def test_patient_view_has_larger_type_and_no_clinician_fields(browser, live_serv
     assert axe_violations(page) == []
     screenshot(page, "walkthrough-risks-patient-view")
     context.close()
+
+
+@pytest.mark.parametrize("size", ["phone", "desktop"])
+def test_list_start_and_record_pages_are_accessible(browser, live_server, consultation, clinician, size):
+    from aids.consultations import addendum_add, record_finalize
+
+    record_finalize(consultation=consultation, user=clinician)
+    addendum_add(consultation=consultation, user=clinician, text="A dated correction.")
+    context, page = open_page(browser, live_server, size)
+    problems = []
+    for name, path in [("list", "/"), ("new", "/consultations/new/"),
+                       ("record", f"/consultations/{consultation.pk}/record/")]:
+        page.goto(f"{live_server.url}{path}")
+        violations = axe_violations(page)
+        if violations:
+            problems.append((name, violations))
+        if has_horizontal_scroll(page):
+            problems.append((name, "scrolls sideways"))
+        screenshot(page, f"walkthrough-{name}-{size}")
+    assert problems == [], "\n".join(map(str, problems))
+    context.close()
