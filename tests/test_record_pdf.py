@@ -317,3 +317,21 @@ def test_metadata_and_reproducible_bytes(clinician):
     assert meta.creator.startswith("SDM discussion aid")
     assert meta.creation_date == GENERATED
     assert render(c) == pdf  # same record, same moment: the same bytes
+
+
+def test_queries_do_not_grow_with_the_record(clinician):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count(consultation):
+        fresh = Consultation.objects.get(pk=consultation.pk)
+        with CaptureQueriesContext(connection) as queries:
+            render(fresh)
+        return len(queries)
+
+    c = make_consultation(clinician)
+    small = count(c)
+    for i in range(30):
+        PatientQuestion.objects.create(consultation=c, order=10 + i, question=f"q{i}", answer="a")
+        Addendum.objects.create(consultation=c, author=clinician, text=f"addendum {i}")
+    assert count(c) == small < 30

@@ -34,6 +34,8 @@ CLINICAL_LABELS = {
     "values": "What matters to the patient", "own_words": "In the patient's own words",
     "questions": "Questions and answers", "understanding": "Check of understanding",
     "position": "Where the patient stands", "next_steps": "Next steps",
+    "position_words": "In the patient's own words",
+    "preference_words": "Preference stated, in the patient's own words",
     "not_discussed": "Not discussed", "addenda": "Addenda", "references": "References",
     "colophon": "About this content and this record",
 }
@@ -48,6 +50,8 @@ PATIENT_LABELS = {
     "values": "What matters to you", "own_words": "In your own words",
     "questions": "Your questions", "understanding": "Checking what we talked about",
     "position": "Where you are now", "next_steps": "What happens next",
+    "position_words": "In your own words",
+    "preference_words": "The choice you said you prefer, in your own words",
     "not_discussed": "What we did not talk about", "addenda": "Later additions to this record",
     "references": "Where the information comes from", "colophon": "About this information",
 }

@@ -185,13 +185,15 @@ def _outcome(ctx, item, number):
     if not o.has_figure and o.unknown_reason:
         facts += paragraphs(o.unknown_reason, s["shown_cell"])
     if o.time_frame:
-        facts.append(Paragraph(esc(f"Time frame: {o.time_frame}"), s["cell"]))
+        facts.append(Paragraph(esc(f"Time frame: {o.time_frame}"), s["shown_cell"]))
     sure = f"How sure the evidence is: {o.get_certainty_display()}"
-    facts.append(Paragraph(esc(sure + (f" ({o.certainty_note})" if o.certainty_note else "")), s["cell"]))
+    facts.append(Paragraph(esc(sure + (f" ({o.certainty_note})" if o.certainty_note else "")),
+                           s["shown_cell"]))
     if hasattr(o, "severity"):
         lasting = ("Whether it lasts: not known" if o.lasting == o.Lasting.UNKNOWN
                    else o.get_lasting_display())
-        facts.append(Paragraph(esc(f"Severity: {o.get_severity_display()}. {lasting}."), s["cell"]))
+        facts.append(Paragraph(esc(f"Severity: {o.get_severity_display()}. {lasting}."),
+                               s["shown_cell"]))
     array = icon_array(o.numerator, o.denominator, width=s["base"] * 7.5,
                        font=s["fonts"].regular, font_size=s["base"] * 0.7)
     art = s["base"] * 7.5 + 12
@@ -211,8 +213,7 @@ def _outcome(ctx, item, number):
 
 def _criterion(ctx, item, number):
     s, c = ctx.s, item.obj
-    story = [KeepTogether([Paragraph(esc(f"{number}. {c.statement}"), s["h2"]),
-                           status(ctx, item.discussed)])]
+    story = [Paragraph(esc(f"{number}. {c.statement}"), s["h2"]), status(ctx, item.discussed)]
     story += paragraphs(c.explanation, s["shown"], bullet_style=s["shown_bullet"])
     story += _note(ctx, item, ctx.copy.labels["said"])
     return story
@@ -227,7 +228,7 @@ def _options_intro(ctx, t):
 
 def _option(ctx, item, number):
     d, s, o, w = ctx.data, ctx.s, item.obj, ctx.width
-    story = [KeepTogether([Paragraph(esc(o.name), s["h2"]), status(ctx, item.discussed)])]
+    story = [Paragraph(esc(o.name), s["h2"]), status(ctx, item.discussed)]
     story += paragraphs(o.summary, s["shown"], bullet_style=s["shown_bullet"])
     rows, refs = [], []
     for q in d.grid_questions:
@@ -299,10 +300,9 @@ def plan(ctx):
     c = d.consultation
     story = heading(ctx, "position")
     story.append(Paragraph(esc(d.position_text or "Not recorded"), s["cell_bold"]))
-    for words, title in ((c.position_words, "In their own words"),
-                         (c.preference_words, "Preference stated, in the patient's own words")):
+    for words, key in ((c.position_words, "position_words"), (c.preference_words, "preference_words")):
         if words.strip():
-            story += [label(ctx, title)] + paragraphs(words, s["quote"])
+            story += [label(ctx, ctx.copy.labels[key])] + paragraphs(words, s["quote"])
     story += heading(ctx, "next_steps")
     story += paragraphs(c.next_steps, s["body"]) if c.next_steps.strip() else [
         Paragraph(esc("None recorded."), s["body"])]
