@@ -87,6 +87,10 @@ class PartInline:
 class ReferenceInline(PartInline, admin.TabularInline):
     model = Reference
     fields = ("order", "key", "authors", "title", "source", "year", "doi", "url", "note")
+    formfield_overrides = {
+        **PartInline.formfield_overrides,
+        models.URLField: {"assume_scheme": "https"},
+    }
 
 
 class ContributorInline(PartInline, admin.TabularInline):
