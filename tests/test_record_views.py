@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from aids.consultations import consultation_start, record_finalize
 from aids.models import AuditEvent, Consultation
@@ -31,7 +32,7 @@ def test_it_returns_the_stored_bytes_with_safe_headers(clinician_client, final):
     assert response.content == bytes(stored.pdf)
     assert response["Content-Type"] == "application/pdf"
     assert response["Cache-Control"] == "no-store"
-    day = final.created_at.astimezone().date().isoformat()
+    day = timezone.localdate(final.created_at).isoformat()
     assert response["Content-Disposition"] == (
         f'attachment; filename="SDM-{final.pk:06d}-{day}-clinical-r1.pdf"'
     )

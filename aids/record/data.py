@@ -20,6 +20,7 @@ from aids.walkthrough.steps import TOPIC_STEPS, topic_order
 RATING_LABELS = dict(VALUE_CHOICES)
 _CONTENT = {"benefits": "benefits", "risks": "risks", "criteria": "criteria",
             "alternatives": "options"}
+_SURE_KEYS = [key for key, _letter, _text in SURE_ITEMS]
 
 
 @dataclass
@@ -37,8 +38,6 @@ class Sure:
             return f"SURE score {yes} of 4 - some decisional conflict may be present"
         return f"SURE score {yes} of 4 - no decisional conflict shown by this screen"
 
-
-_SURE_KEYS = [key for key, _letter, _text in SURE_ITEMS]
 
 
 def sure_from(stored):

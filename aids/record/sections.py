@@ -52,17 +52,15 @@ def table(rows, widths, ctx, commands):
     return t
 
 
-def grid(rows, widths, ctx, *, lines=True):
+def grid(rows, widths, ctx):
     """A table of short, bounded cells (strings are escaped into Paragraphs)."""
     s = ctx.s
     body = [[c if not isinstance(c, str) else Paragraph(esc(c), s["cell"]) for c in row]
             for row in rows]
-    commands = [
-                ("LEFTPADDING", (0, 0), (-1, -1), 4), ("RIGHTPADDING", (0, 0), (-1, -1), 6),
-                ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 4)]
-    if lines:
-        commands.append(("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE))
-    return table(body, widths, ctx, commands)
+    return table(body, widths, ctx, [
+        ("LEFTPADDING", (0, 0), (-1, -1), 4), ("RIGHTPADDING", (0, 0), (-1, -1), 6),
+        ("TOPPADDING", (0, 0), (-1, -1), 3), ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE)])
 
 
 def fits(flowables, width, height):

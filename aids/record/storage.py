@@ -51,11 +51,3 @@ def record_generate(*, consultation, user, generated_at=None):
         for variant, pdf in rendered.items()
     ]
 
-
-def record_revisions(*, consultation):
-    """[(revision, created_at, [variants])] newest first, without loading the PDFs."""
-    revisions = {}
-    for doc in consultation.documents.defer("pdf").order_by("-revision", "variant"):
-        entry = revisions.setdefault(doc.revision, (doc.revision, doc.created_at, []))
-        entry[2].append(doc.variant)
-    return list(revisions.values())

@@ -1,19 +1,12 @@
 """Downloading a stored record PDF: exactly the bytes kept at generation."""
 
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from aids.models import AuditEvent, Consultation, RecordDocument
-
-
-def _visible_consultation(request, pk):
-    """The walkthrough's rule: the owner, and staff (read-only); anyone else gets 404."""
-    consultation = get_object_or_404(Consultation.objects.select_related("clinician"), pk=pk)
-    if consultation.clinician_id != request.user.pk and not request.user.is_staff:
-        raise Http404("No such consultation.")
-    return consultation
+from aids.consultations import get_consultation_for
+from aids.models import AuditEvent, RecordDocument
 
 
 def download_filename(consultation, revision, variant):
@@ -23,7 +16,8 @@ def download_filename(consultation, revision, variant):
 
 @require_safe
 def record_download(request, pk, revision, variant):
-    consultation = _visible_consultation(request, pk)
+    # The record's own rule: its clinician, and staff read-only; anyone else 404.
+    consultation = get_consultation_for(request.user, pk, read_only=True)
     document = get_object_or_404(
         RecordDocument, consultation=consultation, revision=revision, variant=variant
     )
