@@ -336,3 +336,24 @@ def test_queries_do_not_grow_with_the_record(clinician):
         PatientQuestion.objects.create(consultation=c, order=10 + i, question=f"q{i}", answer="a")
         Addendum.objects.create(consultation=c, author=clinician, text=f"addendum {i}")
     assert count(c) == small < 30
+
+
+def test_content_at_its_length_limits_lays_out_in_both_copies(clinician):
+    from aids.models.content import TEXT_LIMIT
+
+    long = ("The team talks about this in plain words with the patient. " * 80)[:TEXT_LIMIT]
+    word = "Ελληνικά" * 37  # 296 characters, no space
+    benefit = {"title": word[:200], "description": long, "numerator": None, "denominator": None,
+               "unknown_reason": long, "time_frame": word[:200], "certainty": "low",
+               "certainty_note": word, "references": ["R1"]}
+    version = make_published(
+        benefits=[benefit],
+        sections=[{"heading": word[:200], "body": long}],
+        grid_answers=[{"option": o, "question": q, "text": long, "references": []}
+                      for o in ("tractotomy", "no-procedure") for q in ("involves", "relief")],
+        justification="Test content at its length limits.",
+    )
+    c = make_consultation(clinician, version)
+    for copy in ("clinical", "patient"):
+        text = squash(body_text(render(c, copy)))
+        assert squash(long) in text and word in text

@@ -39,8 +39,9 @@ def label(ctx, text, style="label"):
     return Paragraph(esc(text), ctx.s[style])
 
 
-def status(ctx, discussed, yes="Discussed", no="Not discussed"):
-    return Paragraph(esc(yes if discussed else no), ctx.s["status" if discussed else "status_no"])
+def status(ctx, discussed):
+    return Paragraph(esc("Discussed" if discussed else "Not discussed"),
+                     ctx.s["status" if discussed else "status_no"])
 
 
 def table(rows, widths, ctx, commands):
