@@ -24,6 +24,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from aids.models import (
+    Addendum,
     Aid,
     AuditEvent,
     Consultation,
@@ -414,11 +415,10 @@ def topic_order_set(*, consultation, user, order, skipped, revision):
 
 
 def _generate_record(consultation, user):
-    """The next stored PDF revision, when the record module is installed."""
-    try:
-        from aids.record.storage import RecordGenerationError, record_generate
-    except ImportError:  # the PDF record is built in its own issue
-        return []
+    """The next stored PDF revision (both copies), inside the caller's transaction."""
+    # Imported here: the record module reads this module's SURE and topic constants.
+    from aids.record.storage import RecordGenerationError, record_generate
+
     try:
         return record_generate(consultation=consultation, user=user)
     except RecordGenerationError as exc:  # its message carries no clinical text
@@ -449,8 +449,6 @@ def record_finalize(*, consultation, user):
 
 def addendum_add(*, consultation, user, text):
     """Append a dated addendum to a final record (the record itself never changes)."""
-    from aids.models import Addendum
-
     text = text or ""
     if not text.strip():
         raise ValidationError({"text": "Write the addendum."})

@@ -17,6 +17,7 @@ from django.utils import timezone
 from aids.interchange import canonical_content, export_version, import_version
 from aids.models import Aid, AidVersion
 from aids.models.content import TEXT_LIMIT
+from aids.quality import check_version
 
 PUBLISH_PERMISSION = "aids.publish_aidversion"
 
@@ -59,8 +60,6 @@ def version_publish(*, version, user, change_note, justification=""):
     are taken under a lock on the aid row, so two publishes never share one.
     Returns the published version; ``version`` is refreshed as well.
     """
-    from aids.quality import check_version  # written alongside; imported late on purpose
-
     _check_may_publish(user)
     change_note = (change_note or "").strip()
     justification = (justification or "").strip()

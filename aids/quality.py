@@ -1,15 +1,12 @@
-"""Quality gates for a content version, and the IPDAS minimum-standards self-check.
+"""Quality gates for a content version.
 
 ``check_version`` returns errors (content that breaks the SDM standards and
 should not be published as it is) and warnings (to fix or to justify in
-``warnings_justification``). ``ipdas_checklist`` lists the IPDAS minimum
-standards (Joseph-Williams et al. 2014 [I1]): derived from the content where
-content can show them, otherwise taken from the reviewer's ticks.
-
-Both read a version's content in a fixed number of queries, however long it is.
+``warnings_justification``). It reads a version's content in a fixed number of
+queries, however long it is (``load_content``); the IPDAS self-check in
+``aids.ipdas`` reads it the same way.
 """
 
-import functools
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -17,23 +14,17 @@ from dataclasses import dataclass, field
 import textstat
 from django.utils import timezone
 
+from aids.readability import reading_grade
 from aids.wording import find_directive_wording
 
 ERROR = "error"
 WARNING = "warning"
 
-READING_GRADE_MAX = 8
+READING_GRADE_MAX = 8  # IPDAS literacy criterion [I2]
 # Flesch-Kincaid is a formula over sentence length and syllables: on a heading
 # or a one-line label it swings wildly, so only texts this long are graded.
 READING_MIN_WORDS = 20
 RISK_DETAIL_RATIO = 0.75
-
-IPDAS_SOURCE = (
-    "Joseph-Williams N, Newcombe R, Politi M, et al. Toward minimum standards for "
-    "certifying patient decision aids: a modified Delphi consensus process. "
-    "Med Decis Making 2014;34(6):699-710. doi:10.1177/0272989X13501721 [I1]"
-)
-
 
 @dataclass(frozen=True)
 class Finding:
@@ -68,21 +59,11 @@ class QualityReport:
         (self.errors if level == ERROR else self.warnings).append(finding)
 
 
-@dataclass(frozen=True)
-class IpdasItem:
-    key: str
-    group: str  # "qualifying" or "certification"
-    label: str
-    met: bool
-    derived: bool  # True: worked out from the content; False: the reviewer's tick
-    detail: str
-
-
 # -- loading --------------------------------------------------------------------------
 
 
 @dataclass
-class _Content:
+class Content:
     version: object
     sections: list
     benefits: list
@@ -96,10 +77,10 @@ class _Content:
     reference_keys: list
 
 
-def _load(version):
+def load_content(version):
     """Every part of the version, in a fixed number of queries."""
     answers = version.grid_answers.prefetch_related("references")
-    return _Content(
+    return Content(
         version=version,
         sections=list(version.sections.all()),
         benefits=list(version.benefits.prefetch_related("references")),
@@ -123,13 +104,13 @@ def _loc(kind, index, title):
     return f'{kind} {index} "{_short(title)}"'
 
 
-def _outcomes(c):
+def outcomes(c):
     for kind, items in (("Benefit", c.benefits), ("Risk", c.risks)):
         for i, outcome in enumerate(items, 1):
             yield _loc(kind, i, outcome.title), outcome
 
 
-def _grid_cells(c):
+def grid_cells(c):
     """(location, answer or None) for every option x grid question."""
     for option in c.options:
         for question in c.questions:
@@ -148,7 +129,7 @@ def _patient_texts(c):
         loc = _loc("Section", i, s.heading)
         yield f"{loc}, heading", s.heading
         yield f"{loc}, text", s.body
-    for loc, o in _outcomes(c):
+    for loc, o in outcomes(c):
         yield f"{loc}, title", o.title
         yield f"{loc}, description", o.description
         yield f"{loc}, time frame", o.time_frame
@@ -164,7 +145,7 @@ def _patient_texts(c):
         yield f"{loc}, summary", o.summary
     for i, q in enumerate(c.questions, 1):
         yield _loc("Grid question", i, q.text), q.text
-    for loc, answer in _grid_cells(c):
+    for loc, answer in grid_cells(c):
         if answer is not None:
             yield loc, answer.text
     for i, vs in enumerate(c.values, 1):
@@ -197,57 +178,6 @@ def mentions_figure(text):
     return bool(_FIGURE.search(text))
 
 
-@functools.cache
-def _cmudict_installed():
-    # textstat 0.7.13 looks English syllables up in NLTK's cmudict and, when that
-    # is not on disk, tries to download it during the call. Consultation rooms are
-    # on closed networks: without the dictionary we never call it, and count
-    # syllables with the rules below instead (they agree with the dictionary on
-    # about 95 words in 100 of the bundled aid, with no bias either way).
-    try:
-        import nltk
-
-        nltk.data.find("corpora/cmudict")
-    except (ImportError, LookupError):
-        return False
-    return True
-
-
-_EXTRA_SYLLABLE = re.compile(r"[aeiouy]ing$|[^cts]ia|ea$|(?<![gq])ui(?=d|t$)|(?<![ct])iou")
-
-
-def _syllables(word):
-    word = word.split("'")[0]
-    count = len(re.findall(r"[aeiouy]+", word))
-    if count > 1 and word.endswith("e") and not re.search(r"(?:[^aeiouy][lr]e|ee|ye)$", word):
-        count -= 1  # silent e: "time", but not "people", "centre", "agree"
-    elif count > 1 and re.search(r"[^aeiouytd]ed$", word):
-        count -= 1  # "helped", but not "wanted"
-    elif count > 1 and re.search(r"[^aeiouysxzcgh]es$", word):
-        count -= 1  # "times", but not "places", "changes"
-    count += len(_EXTRA_SYLLABLE.findall(word))  # "being", "area", "fluid"
-    return max(1, count)
-
-
-def _as_sentences(text):
-    """Treat each line (a list item, a point) as a sentence, as a reader does."""
-    lines = [ln.strip().lstrip("-•* ").strip() for ln in text.splitlines()]
-    return " ".join(ln if ln[-1] in ".!?" else ln + "." for ln in lines if ln)
-
-
-def reading_grade(text):
-    """Flesch-Kincaid grade of text (textstat's formula), never touching the network."""
-    text = _as_sentences(text)
-    if _cmudict_installed():
-        return textstat.flesch_kincaid_grade(text)
-    words = textstat.remove_punctuation(text.replace("’", "'")).lower().split()
-    sentences = textstat.sentence_count(text)
-    if not words or not sentences:
-        return 0.0
-    syllables = sum(_syllables(w) for w in words)
-    return 0.39 * len(words) / sentences + 11.8 * syllables / len(words) - 15.59
-
-
 # -- the gates ------------------------------------------------------------------------
 
 
@@ -278,7 +208,7 @@ def _check_reading_level(c, report):
 
 def _check_figures(c, report):
     denominators = defaultdict(list)
-    for location, o in _outcomes(c):
+    for location, o in outcomes(c):
         if o.has_figure:
             denominators[o.denominator].append(location)
             if not o.references.all():
@@ -302,7 +232,7 @@ def _check_figures(c, report):
             "Use one denominator throughout so they can be compared.",
             "Benefits and risks",
         )
-    for location, answer in _grid_cells(c):
+    for location, answer in grid_cells(c):
         if answer is not None and mentions_figure(answer.text) and not answer.references.all():
             report.add(
                 ERROR, "figure-without-reference",
@@ -311,7 +241,7 @@ def _check_figures(c, report):
 
 
 def _check_grid(c, report):
-    for location, answer in _grid_cells(c):
+    for location, answer in grid_cells(c):
         if answer is None or not answer.text.strip():
             report.add(
                 ERROR, "missing-grid-answer",
@@ -319,7 +249,7 @@ def _check_grid(c, report):
             )
 
 
-def _detail_balance(c):
+def detail_balance(c):
     """Why risks are presented with less detail than benefits, or ""."""
     def size(items):
         return sum(len(o.title) + len(o.description) for o in items)
@@ -337,7 +267,7 @@ def _detail_balance(c):
 
 
 def _check_balance(c, report):
-    reasons = _detail_balance(c)
+    reasons = detail_balance(c)
     if reasons:
         report.add(
             WARNING, "risks-less-detailed",
@@ -366,7 +296,7 @@ def _check_governance(c, report, today):
 
 def check_version(version, *, today=None):
     """Run every quality gate over a version; return a ``QualityReport``."""
-    c = _load(version)
+    c = load_content(version)
     report = QualityReport()
     _check_wording(c, report)
     _check_figures(c, report)
@@ -375,119 +305,3 @@ def check_version(version, *, today=None):
     _check_balance(c, report)
     _check_governance(c, report, today or timezone.localdate())
     return report
-
-
-# -- IPDAS ----------------------------------------------------------------------------
-
-_NO_PROCEDURE = re.compile(
-    r"\bno[\s_-]+(?:new\s+)?(?:procedure|operation|surgery|treatment|intervention)\b"
-    r"|\bcurrent[\s_-]+care\b|\bnothing[\s_-]+new\b|\bdo(?:ing)?[\s_-]+nothing\b|\bwatchful\b",
-    re.I,
-)
-_LIVING_WITH = re.compile(
-    r"\brecover|\bdaily\s+life\b|\bday[\s-]to[\s-]day\b|\beveryday\b|\bliving\s+with\b|\blife\s+after\b",
-    re.I,
-)
-
-
-def _tick(v, key, met_detail, unmet_detail):
-    met = bool((v.ipdas_ticks or {}).get(key, False))
-    return met, False, met_detail if met else unmet_detail
-
-
-def _ipdas_figures_referenced(c):
-    outcomes_ok = all(o.references.all() for _, o in _outcomes(c) if o.has_figure)
-    answers_ok = all(
-        a.references.all() for _, a in _grid_cells(c) if a is not None and mentions_figure(a.text)
-    )
-    return outcomes_ok and answers_ok
-
-
-def ipdas_checklist(version):
-    """The 6 qualifying and 6 general certification IPDAS criteria [I1].
-
-    Each ``IpdasItem`` says whether it is met and whether that was derived from
-    the content (``derived=True``) or taken from ``version.ipdas_ticks``.
-    """
-    c = _load(version)
-    v = c.version
-    items = []
-
-    def add(key, group, label, met, derived, detail):
-        items.append(IpdasItem(key, group, label, bool(met), derived, detail))
-
-    q, cert = "qualifying", "certification"
-    describes = bool(
-        (v.audience or "").strip() or (v.intro or "").strip()
-        or any(s.body.strip() for s in c.sections)
-    )
-    add("condition", q, "Describes the health condition or problem", describes, True,
-        "Audience, introduction or sections describe it." if describes
-        else "Add who the aid is for, an introduction or an about section.")
-    add("decision", q, "Explicitly states the decision to be considered",
-        (v.decision or "").strip(), True,
-        "The decision is stated in one sentence." if (v.decision or "").strip()
-        else "State the decision in one sentence.")
-    no_procedure = [o.name for o in c.options if _NO_PROCEDURE.search(f"{o.key} {o.name}")]
-    options_met = len(c.options) >= 2 and bool(no_procedure)
-    if options_met:
-        options_detail = f'{len(c.options)} options, including "{no_procedure[0]}".'
-    else:
-        options_detail = (f"{len(c.options)} options; at least 2 are needed, "
-                          "one of them no procedure (keeping current care).")
-    add("options", q, "Describes the options available, including doing nothing new",
-        options_met, True, options_detail)
-    add("benefits", q, "Describes the positive features (benefits) of each option",
-        c.benefits, True, f"{len(c.benefits)} benefits.")
-    add("harms", q, "Describes the negative features (harms, side effects) of each option",
-        c.risks, True, f"{len(c.risks)} risks.")
-
-    living_questions = [
-        qn for qn in c.questions if qn.key == "recovery" or _LIVING_WITH.search(qn.text)
-    ]
-    lacking = [
-        o.name for o in c.options
-        if not any((a := c.answers.get((o.pk, qn.pk))) and a.text.strip() for qn in living_questions)
-    ]
-    if c.options and living_questions and not lacking:
-        living = (True, True, "Every option answers a grid question about recovery or daily life.")
-    else:
-        why = (f"No grid answer about recovery or daily life for: {', '.join(lacking)}."
-               if living_questions else "No grid question about recovery or daily life.")
-        living = _tick(v, "living-with-outcomes", f"Ticked by the reviewer. {why}",
-                       f"{why} A reviewer can tick it if sections describe it.")
-    add("living-with-outcomes", q, "Describes what it is like to live with each outcome", *living)
-
-    balance = _detail_balance(c)
-    equal = c.risks and not balance
-    add("equal-detail", cert, "Shows benefits and harms with equal detail", equal, True,
-        "Risks are described in as much detail as benefits." if equal
-        else f"Less detail for risks: {balance}." if balance else "No risks described.")
-    referenced = _ipdas_figures_referenced(c)
-    cited = referenced and bool(c.reference_keys)
-    add("citations", cert, "Cites the evidence for the figures", cited, True,
-        f"{len(c.reference_keys)} references; every figure cites one." if cited
-        else "No references listed." if not c.reference_keys
-        else "Some figures cite no reference.")
-    if v.published_at:
-        published = (True, True, f"Published on {timezone.localdate(v.published_at).isoformat()}.")
-    else:
-        published = _tick(v, "publication-date", "Ticked by the reviewer (draft).",
-                          "A draft: the date is set when it is published.")
-    add("publication-date", cert, "Gives the production or publication date", *published)
-    policy = (v.update_policy or "").strip()
-    add("update-policy", cert, "States an update policy", policy, True,
-        "Update policy stated." if policy else "Add the update policy.")
-    uncertain = [o for _, o in _outcomes(c) if o.has_figure and not o.certainty]
-    unknowns = (v.unknowns or "").strip()
-    add("uncertainty", cert, "Describes the uncertainty around the figures",
-        not uncertain and unknowns, True,
-        "Every figure says how sure the evidence is; what we don't know is described."
-        if not uncertain and unknowns
-        else "Add what we don't know." if not uncertain
-        else "Some figures do not say how sure the evidence is.")
-    funded = (v.funding_statement or "").strip() and (v.conflicts_statement or "").strip()
-    add("funding", cert, "States the funding and conflicts of interest", funded, True,
-        "Funding and conflicts of interest stated." if funded
-        else "Add the funding and the conflicts of interest statements.")
-    return items

@@ -20,9 +20,9 @@ from aids.quality import (
     Finding,
     QualityReport,
     check_version,
-    ipdas_checklist,
     mentions_figure,
 )
+from aids.ipdas import ipdas_checklist
 from factories import make_draft
 
 pytestmark = pytest.mark.django_db

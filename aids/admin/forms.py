@@ -2,6 +2,7 @@
 
 from django import forms
 
+from aids.ipdas import ipdas_checklist
 from aids.models import AidVersion
 from aids.models.content import TEXT_LIMIT
 
@@ -30,8 +31,6 @@ class AidVersionForm(forms.ModelForm):
         field = self.fields["ipdas_ticked"]
         version = self.instance
         if version.pk:
-            from aids.quality import ipdas_checklist
-
             self.ipdas_items = ipdas_checklist(version)
             self.tickable_keys = {i.key for i in self.ipdas_items if not i.derived}
             # Every key is a valid choice (what is derived can change between the

@@ -20,7 +20,10 @@ from simple_history.admin import SimpleHistoryAdmin
 from aids.admin.forms import AidVersionForm, PublishForm
 from aids.admin.history import part_history
 from aids.admin.inlines import PART_INLINES
+from aids.ipdas import ipdas_checklist
 from aids.models import Aid, AidVersion, Benefit, GridAnswer, Risk
+from aids.publishing import PublishRefused, version_new_draft, version_publish
+from aids.quality import check_version
 
 PUBLISH_PERMISSION = "aids.publish_aidversion"
 FORBIDDEN_TEMPLATE = "admin/aids/aidversion/publish_forbidden.html"
@@ -222,14 +225,10 @@ class AidVersionAdmin(SimpleHistoryAdmin):
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
-            from aids.quality import check_version
-
             form = context["adminform"].form
             if getattr(form, "ipdas_items", None):
                 rows = form.ipdas_rows()
             else:
-                from aids.quality import ipdas_checklist
-
                 rows = [(item, None) for item in ipdas_checklist(obj)]
             editable = self.has_change_permission(request, obj)
             context.update({
@@ -267,9 +266,6 @@ class AidVersionAdmin(SimpleHistoryAdmin):
 
     def publish_view(self, request, pk):
         """Shows the quality report and IPDAS self-check; POST publishes."""
-        from aids.publishing import PublishRefused, version_publish
-        from aids.quality import check_version, ipdas_checklist
-
         version = self._version_or_404(request, pk)
         if not can_publish(request.user):
             return self._forbidden(request, version)
@@ -340,8 +336,6 @@ class AidVersionAdmin(SimpleHistoryAdmin):
         return self._start_draft(request, version)
 
     def _start_draft(self, request, version):
-        from aids.publishing import version_new_draft
-
         draft = version_new_draft(version=version, user=request.user)
         self.log_addition(request, draft, [{"added": {}}])
         self.message_user(
