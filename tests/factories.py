@@ -16,7 +16,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.utils import timezone
 
-from aids.interchange import FORMAT_NAME, FORMAT_VERSION, import_version
+from aids.interchange import import_version
+from aids.interchange_format import FORMAT_NAME, FORMAT_VERSION
 
 _counter = itertools.count(1)
 

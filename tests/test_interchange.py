@@ -7,15 +7,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from aids.interchange import (
-    FORMAT_NAME,
-    INFORMATIVE_FIELDS,
-    InterchangeError,
-    canonical_content,
-    export_version,
-    import_version,
-    parse_document,
-)
+from aids.interchange import canonical_content, export_version, import_version, parse_document
+from aids.interchange_format import FORMAT_NAME, INFORMATIVE_FIELDS, InterchangeError
 from aids.models import Aid, AidVersion, Benefit, GridAnswer, Reference, Section
 from factories import content_row_counts, make_document, make_draft, make_published, make_user
 

@@ -10,7 +10,8 @@ from django.core.management import CommandError, call_command
 from django.db import connection, connections
 
 import aids
-from aids.interchange import INFORMATIVE_FIELDS, export_version
+from aids.interchange import export_version
+from aids.interchange_format import INFORMATIVE_FIELDS
 from aids.models import Aid, AidVersion
 from aids.publishing import version_digest, version_new_draft, version_publish
 from factories import content_row_counts, make_document, make_draft, make_published, make_user

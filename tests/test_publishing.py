@@ -9,7 +9,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 
-from aids.interchange import INFORMATIVE_FIELDS, canonical_content, export_version
+from aids.interchange import canonical_content, export_version
+from aids.interchange_format import INFORMATIVE_FIELDS
 from aids.models import (
     AidVersion,
     Benefit,

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from aids.models import AidVersion, Consultation
-from factories import make_document, make_draft
+from factories import make_draft
 
 SURE_TEXTS = [
     "Do you feel SURE about the best choice for you?",

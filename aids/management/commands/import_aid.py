@@ -6,7 +6,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.urls import NoReverseMatch, reverse
 
-from aids.interchange import InterchangeError, import_version, parse_document
+from aids.interchange import import_version, parse_document
+from aids.interchange_format import InterchangeError
 
 MAX_FILE_BYTES = 5 * 1024 * 1024  # an aid is tens of kilobytes
 

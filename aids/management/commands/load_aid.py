@@ -11,7 +11,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 import aids
-from aids.interchange import InterchangeError, import_version, parse_document, validate_document
+from aids.interchange import import_version, parse_document
+from aids.interchange_format import InterchangeError, validate_document
 from aids.models import Aid
 from aids.publishing import PublishRefused, version_publish
 
