@@ -123,7 +123,7 @@ class RecordRenderer:
                         sections.not_discussed, sections.addenda, sections.references,
                         sections.colophon):
             story += builder(self)
-        return story
+        return sections.keep_headings_with_blocks(story)
 
     def metadata(self):
         d = self.data

@@ -29,9 +29,29 @@ def date_time(value):
 
 def heading(ctx, key):
     s = ctx.s
-    return [CondPageBreak(s["base"] * 8), Paragraph(esc(ctx.copy.labels[key]), s["h1"]),
-            HRFlowable(width="100%", thickness=0.6, color=RULE, spaceBefore=1,
-                       spaceAfter=s["base"] * 0.6)]
+    rule = HRFlowable(width="100%", thickness=0.6, color=RULE, spaceBefore=1,
+                      spaceAfter=s["base"] * 0.6)
+    rule.keepWithNext = 1  # never leave a section heading alone at the foot of a page
+    return [CondPageBreak(s["base"] * 8), Paragraph(esc(ctx.copy.labels[key]), s["h1"]), rule]
+
+
+def keep_headings_with_blocks(story):
+    """Join keep-with-next flowables (headings) to a KeepTogether block that follows.
+
+    ReportLab's keepWithNext does not reach into a KeepTogether, so without this a
+    heading can be left alone at the foot of a page while its first item moves on.
+    """
+    out, pending = [], []
+    for flowable in story:
+        if flowable.getKeepWithNext() and not isinstance(flowable, CondPageBreak):
+            pending.append(flowable)
+            continue
+        if pending and isinstance(flowable, KeepTogether):
+            flowable = KeepTogether(pending + list(flowable._content))
+            pending = []
+        out += pending + [flowable]
+        pending = []
+    return out + pending
 
 
 def label(ctx, text, style="label"):
