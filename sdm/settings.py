@@ -120,11 +120,15 @@ TEMPLATES = [
 
 # --- Database -------------------------------------------------------------
 # SQLite in var/ unless DATABASE_URL says otherwise (postgres://... in production).
-DATABASES = {
-    "default": env.db_url(
-        "DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}"
+DATABASE_URL = env.str("DATABASE_URL", default="").strip() or f"sqlite:///{VAR_DIR / 'db.sqlite3'}"
+DATABASES = {"default": environ.Env.db_url_config(DATABASE_URL)}
+if DATABASES["default"].get("ENGINE") not in {
+    "django.db.backends.sqlite3", "django.db.backends.postgresql",
+}:
+    raise ImproperlyConfigured(
+        "DATABASE_URL must be a PostgreSQL or SQLite URL: "
+        "postgres://user:password@host:5432/name or sqlite:////absolute/path.db"
     )
-}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     if DATABASES["default"]["NAME"] == str(VAR_DIR / "db.sqlite3"):
         VAR_DIR.mkdir(exist_ok=True)

@@ -152,3 +152,18 @@ def test_migrations_are_all_committed():
     )
 
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_settings_treat_an_empty_database_url_as_unset():
+    proc = load_settings(DJANGO_SECRET_KEY="x" * 50, DATABASE_URL="")
+
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["NAME"] == str(ROOT / "var" / "db.sqlite3")
+
+
+@pytest.mark.parametrize("url", ["mongodb://db/sdm", "not a url"])
+def test_settings_refuse_a_database_url_they_cannot_use(url):
+    proc = load_settings(DJANGO_SECRET_KEY="x" * 50, DATABASE_URL=url)
+
+    assert proc.returncode != 0
+    assert "DATABASE_URL" in proc.stderr and "postgres://" in proc.stderr

@@ -187,3 +187,15 @@ def test_addendum_cannot_be_empty(clinician_client):
 
     assert "This field is required." in visible_text(response.content.decode())
     assert not consultation.addenda.exists()
+
+
+def test_item_note_with_a_nul_character_is_refused_with_a_message(clinician_client):
+    version = published_aid()
+    consultation = start_consultation(clinician_client)
+    risk = version.risks.first()
+
+    response = post_page(clinician_client, consultation, "risks", {f"risks-{risk.pk}-note": "pasted\x00text"})
+
+    assert response.status_code == 200
+    assert "Null characters are not allowed." in visible_text(response.content.decode())
+    assert not ItemRecord.objects.exists()
