@@ -224,3 +224,35 @@ def filled_consultation(clinician, patient_ref="Clinic-D 8"):
                          "next_steps": "Pain team review in 2 weeks."})
     c.refresh_from_db()
     return c
+
+
+# Form controls whose border is under 3:1 against what is behind them (WCAG 1.4.11),
+# which axe does not check.
+FAINT_CONTROLS_JS = """() => {
+  const rgb = (c) => (c.match(/[\\d.]+/g) || []).map(Number);
+  const lum = ([r, g, b]) => {
+    const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+    return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+  };
+  const behind = (el) => {
+    for (let e = el.parentElement; e; e = e.parentElement) {
+      const c = rgb(getComputedStyle(e).backgroundColor);
+      if (c.length === 3 || (c.length === 4 && c[3] > 0.5)) return c.slice(0, 3);
+    }
+    return [255, 255, 255];
+  };
+  const out = [];
+  for (const el of document.querySelectorAll('main input:not([type=hidden]), main textarea, main select')) {
+    if (!el.getClientRects().length) continue;
+    const cs = getComputedStyle(el);
+    if (parseFloat(cs.borderTopWidth) === 0) continue;
+    const a = lum(rgb(cs.borderTopColor)), b = lum(behind(el));
+    const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+    if (ratio < 3) out.push((el.id || el.name) + ' ' + ratio.toFixed(2));
+  }
+  return out;
+}"""
+
+
+def faint_controls(page):
+    return page.evaluate(FAINT_CONTROLS_JS)

@@ -20,6 +20,7 @@ from browser_support import (
     PASSWORD,
     axe_violations,
     clipped_elements,
+    faint_controls,
     focused,
     has_horizontal_scroll,
     load_real_aid,
@@ -57,6 +58,9 @@ def check(page, name, problems, size="phone"):
     violations = axe_violations(page)
     if violations:
         problems.append((name, violations))
+    faint = faint_controls(page)
+    if faint:
+        problems.append((name, "control borders under 3:1 contrast", faint))
     screenshot(page, f"page-{name}-{size}")
 
 

@@ -169,7 +169,7 @@ def test_clinician_completes_a_consultation_and_downloads_both_records(browser, 
     texts = {}
     for variant in ("clinical", "patient"):
         with page.expect_download() as download:
-            page.get_by_role("link", name=re.compile(f"download PDF.*{variant} copy")).click()
+            page.get_by_role("link", name=re.compile(f"Download PDF.*revision 1, {variant} copy")).click()
         assert download.value.suggested_filename.endswith(".pdf")
         texts[variant] = pdf_text(open(download.value.path(), "rb").read())
 
@@ -360,7 +360,7 @@ def test_keyboard_alone_completes_a_consultation(browser, live_server, aid, clin
     # The record page: download both copies by keyboard.
     texts = {}
     for variant in ("clinical", "patient"):
-        kb.tab_to(f"download PDF.*{variant} copy.*")
+        kb.tab_to(f"Download PDF.*revision 1, {variant} copy.*")
         with page.expect_download() as download:
             page.keyboard.press("Enter")
         texts[variant] = pdf_text(open(download.value.path(), "rb").read())

@@ -1,5 +1,6 @@
 """Every step at three screen sizes (phone, tablet, desktop): axe, no sideways
-scrolling, touch targets of at least 24 CSS px, and a full-page screenshot of
+scrolling, touch targets of at least 24 CSS px, control borders of at least 3:1
+contrast, and a full-page screenshot of
 each in test-artifacts/screenshots/ to look at. The review page printed to A4.
 
 The consultation is part way through (filled_consultation), so the screens show
@@ -16,6 +17,7 @@ from browser_support import (
     ARTIFACTS,
     SCREENS,
     axe_violations,
+    faint_controls,
     filled_consultation,
     has_horizontal_scroll,
     load_real_aid,
@@ -51,6 +53,9 @@ def test_every_step_at_every_screen_size(browser, live_server, consultation, siz
         small = small_targets(page)
         if small:
             problems.append((key, "targets under 24 px", small))
+        faint = faint_controls(page)
+        if faint:
+            problems.append((key, "control borders under 3:1", faint))
         screenshot(page, f"step-{key}-{size}")
     assert problems == [], "\n".join(map(str, problems))
     context.close()
