@@ -132,6 +132,7 @@ def test_every_other_page_is_accessible(browser, live_server, clinician):
         if page.get_by_role("heading", name="Too many failed log-in attempts").count():
             break
     expect(page.get_by_role("heading", name="Too many failed log-in attempts")).to_be_visible()
+    assert focused(page)["tag"] == "h1"
     check(page, "lockout", problems)
 
     # The list before anything exists, the start page, and the start page's errors.
@@ -161,6 +162,7 @@ def test_every_other_page_is_accessible(browser, live_server, clinician):
     page.get_by_label("Agreed next steps").fill("Typed on this page.")
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.get_by_role("heading", name=re.compile("changed in another tab"))).to_be_visible()
+    assert "conflict-panel" in page.evaluate("document.activeElement.className")
     check(page, "step-conflict", problems)
 
     # The refusal to change a final record: the step was open when it was finalized.
@@ -170,6 +172,7 @@ def test_every_other_page_is_accessible(browser, live_server, clinician):
     page.get_by_label("Agreed next steps").fill("Typed after the record was finalized.")
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.get_by_role("heading", name="Not saved: the record is final")).to_be_visible()
+    assert focused(page)["label"] == "Not saved: the record is final"  # what happened, read out first
     check(page, "final-refused", problems)
 
     # The record (final, with an addendum), in both views; an addendum left empty.
