@@ -212,7 +212,6 @@ def _step_post(request, consultation, page_class):
                 for f in page.forms() for name, errs in f.errors.items()
             }
             return JsonResponse({"saved": False, "invalid": True, "errors": errors}, status=400)
-        messages.error(request, "Not saved yet: please check the messages below.")
         return _render_step(request, consultation, page, revision=revision)
     else:
         try:
