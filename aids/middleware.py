@@ -24,6 +24,10 @@ from django.urls import reverse
 
 STASH_KEY = "typed_text_stash"
 NOT_STASHED = {"csrfmiddlewaretoken"}
+# Bounds on what an anonymous POST may park in a session: room for every field of
+# the largest step filled to its limit, and a few pages, but not a dumping ground.
+STASH_MAX_CHARS = 1_000_000
+STASH_MAX_PAGES = 3
 # URL name -> the page whose form gets the text back.
 STASHABLE = {
     "consultation_step": lambda request, kwargs: request.path,
@@ -33,8 +37,14 @@ STASHABLE = {
 
 
 def stash_put(session, path, post):
+    fields = {k: post.getlist(k) for k in post if k not in NOT_STASHED}
+    if sum(len(k) + sum(len(v) for v in values) for k, values in fields.items()) > STASH_MAX_CHARS:
+        return
     stash = dict(session.get(STASH_KEY) or {})
-    stash[path] = {k: post.getlist(k) for k in post if k not in NOT_STASHED}
+    stash.pop(path, None)
+    stash[path] = fields  # newest last
+    while len(stash) > STASH_MAX_PAGES:
+        stash.pop(next(iter(stash)))
     session[STASH_KEY] = stash
 
 

@@ -145,3 +145,20 @@ def test_start_form_text_comes_back_after_logging_in_again(clinician_client, cli
     html = clinician_client.get(url).content.decode()
 
     assert 'value="Clinic 77"' in html and 'value="Welsh"' in html
+
+
+def test_the_stash_keeps_a_few_pages_and_refuses_a_flood():
+    from django.http import QueryDict
+
+    from aids.middleware import STASH_MAX_CHARS, STASH_MAX_PAGES, stash_put
+
+    session = {}
+    for n in range(STASH_MAX_PAGES + 2):
+        stash_put(session, f"/page/{n}/", QueryDict(f"note=typed-{n}"))
+    flood = QueryDict(mutable=True)
+    flood["note"] = "x" * (STASH_MAX_CHARS + 1)
+    stash_put(session, "/flood/", flood)
+
+    kept = session[STASH_KEY]
+    assert list(kept) == [f"/page/{n}/" for n in range(2, STASH_MAX_PAGES + 2)]
+    assert kept[f"/page/{STASH_MAX_PAGES + 1}/"] == {"note": [f"typed-{STASH_MAX_PAGES + 1}"]}
