@@ -1,9 +1,11 @@
 """The consultation services, the final lock, addenda and version pinning."""
 
 import json
+import threading
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection, connections
 from django.urls import reverse
 
 from aids.consultations import (
@@ -171,8 +173,38 @@ def test_finalize_twice_makes_one_final_record(clinician):
     assert (newly_first, newly_second) == (True, False)
     assert Consultation.objects.get().finalized_at == finalized_at
     assert AuditEvent.objects.filter(action="finalized").count() == 1
-    revisions = set(consultation.documents.values_list("revision", flat=True))
-    assert revisions in (set(), {1})  # one stored revision, when the PDF record is installed
+    documents = list(consultation.documents.values_list("revision", "variant"))
+    assert sorted(documents) == [(1, "clinical"), (1, "patient")]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_finalize_at_the_same_moment_from_two_tabs_makes_one_final_record(clinician):
+    if connection.vendor == "sqlite":
+        pytest.skip("needs a database server: threads cannot share SQLite's in-memory test database")
+    published_aid()
+    consultation = consultation_start(clinician=clinician, patient_ref="P1")
+    start = threading.Barrier(3)
+    newly, failures = [], []
+
+    def finalize():
+        try:
+            start.wait()
+            newly.append(record_finalize(consultation=consultation, user=clinician)[1])
+        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
+            failures.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=finalize) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert failures == []
+    assert sorted(newly) == [False, False, True]
+    assert AuditEvent.objects.filter(action="finalized").count() == 1
+    assert consultation.documents.count() == 2
 
 
 def test_double_click_on_finalize_through_the_views(clinician_client):
