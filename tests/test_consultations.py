@@ -1,11 +1,9 @@
 """The consultation services, the final lock, addenda and version pinning."""
 
 import json
-import threading
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
 from django.urls import reverse
 
 from aids.consultations import (
@@ -29,6 +27,7 @@ from aids.models import (
     ValueRating,
 )
 from aids.walkthrough.pages import PAGES
+from concurrency_support import run_together, skip_on_sqlite
 from factories import make_draft
 from walkthrough_support import (
     form_data,
@@ -179,28 +178,15 @@ def test_finalize_twice_makes_one_final_record(clinician):
 
 @pytest.mark.django_db(transaction=True)
 def test_finalize_at_the_same_moment_from_two_tabs_makes_one_final_record(clinician):
-    if connection.vendor == "sqlite":
-        pytest.skip("needs a database server: threads cannot share SQLite's in-memory test database")
+    skip_on_sqlite()
     published_aid()
     consultation = consultation_start(clinician=clinician, patient_ref="P1")
-    start = threading.Barrier(3)
-    newly, failures = [], []
 
-    def finalize():
-        try:
-            start.wait()
-            newly.append(record_finalize(consultation=consultation, user=clinician)[1])
-        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
-            failures.append(exc)
-        finally:
-            connections.close_all()
+    results, failures = run_together(
+        [lambda: record_finalize(consultation=consultation, user=clinician)] * 3
+    )
 
-    threads = [threading.Thread(target=finalize) for _ in range(3)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
+    newly = [is_new for _final, is_new in results]
     assert failures == []
     assert sorted(newly) == [False, False, True]
     assert AuditEvent.objects.filter(action="finalized").count() == 1

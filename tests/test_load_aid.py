@@ -2,18 +2,17 @@
 
 import io
 import json
-import threading
 from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection, connections
 
 import aids
 from aids.interchange import export_version
 from aids.interchange_format import INFORMATIVE_FIELDS
 from aids.models import Aid, AidVersion
 from aids.publishing import version_digest, version_new_draft, version_publish
+from concurrency_support import run_together, skip_on_sqlite
 from factories import content_row_counts, make_document, make_draft, make_published, make_user
 
 pytestmark = pytest.mark.django_db
@@ -309,25 +308,9 @@ def test_import_aid_unknown_user_is_a_clear_error(aid_file):
 
 @pytest.mark.django_db(transaction=True)
 def test_load_aid_run_twice_at_once_publishes_one_version(aid_file):
-    if connection.vendor == "sqlite":
-        pytest.skip("needs a database server: threads cannot share SQLite's in-memory test database")
-    start = threading.Barrier(2)
-    failures = []
+    skip_on_sqlite()
 
-    def load():
-        try:
-            start.wait()
-            run("load_aid", file=str(aid_file))
-        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
-            failures.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=load) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    _results, failures = run_together([lambda: run("load_aid", file=str(aid_file))] * 2)
 
     assert failures == []
     assert list(AidVersion.objects.values_list("number", "status")) == [(1, "published")]

@@ -2,11 +2,10 @@
 
 import hashlib
 import json
-import threading
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.db import connection, connections
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from aids.interchange import canonical_content, export_version
@@ -27,6 +26,7 @@ from aids.publishing import (
     version_publish,
     version_retire,
 )
+from concurrency_support import run_together, skip_on_sqlite
 from factories import content_row_counts, make_approver, make_draft, make_published, make_user
 
 pytestmark = pytest.mark.django_db
@@ -394,27 +394,15 @@ def test_version_publish_runs_a_bounded_number_of_queries():
 
 @pytest.mark.django_db(transaction=True)
 def test_version_publish_concurrent_publishes_take_different_numbers():
-    if connection.vendor == "sqlite":
-        pytest.skip("needs a database server: threads cannot share SQLite's in-memory test database")
+    skip_on_sqlite()
     drafts = [make_draft() for _ in range(4)]
-    start = threading.Barrier(len(drafts))
-    numbers, failures = [], []
 
-    def publish(draft):
-        try:
-            start.wait()
-            numbers.append(version_publish(version=draft, user=None, change_note="Same time.").number)
-        except Exception as exc:  # noqa: BLE001 - reported by the assertion below
-            failures.append(exc)
-        finally:
-            connections.close_all()
+    published, failures = run_together([
+        (lambda draft=draft: version_publish(version=draft, user=None, change_note="Same time."))
+        for draft in drafts
+    ])
 
-    threads = [threading.Thread(target=publish, args=(draft,)) for draft in drafts]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
+    numbers = [version.number for version in published]
     assert failures == []
     assert sorted(numbers) == [1, 2, 3, 4]
     assert AidVersion.objects.filter(status="published").count() == 1
