@@ -53,11 +53,13 @@ def _ipdas_figures_referenced(c):
     return outcomes_ok and answers_ok
 
 
-def ipdas_checklist(version):
+def ipdas_checklist(version, *, on_publish=False):
     """The 6 qualifying and 6 general certification IPDAS criteria [I1].
 
     Each ``IpdasItem`` says whether it is met and whether that was derived from
     the content (``derived=True``) or taken from ``version.ipdas_ticks``.
+    ``on_publish=True`` describes a draft as it will be once published (the
+    publish screen): publishing gives it its publication date.
     """
     c = load_content(version)
     v = c.version
@@ -121,6 +123,8 @@ def ipdas_checklist(version):
         else "Some figures cite no reference.")
     if v.published_at:
         published = (True, True, f"Published on {timezone.localdate(v.published_at).isoformat()}.")
+    elif on_publish:
+        published = (True, True, "Publishing sets the publication date to today.")
     else:
         published = _tick(v, "publication-date", "Ticked by the reviewer (draft).",
                           "A draft: the date is set when it is published.")

@@ -616,6 +616,17 @@ def test_ipdas_publication_date_is_a_tick_for_a_draft_and_derived_once_published
     assert published.met and published.derived
 
 
+def test_ipdas_publication_date_on_the_publish_screen_is_the_date_publishing_sets():
+    draft = make_draft()
+
+    on_page = {i.key: i for i in ipdas_checklist(draft)}["publication-date"]
+    on_publish = {i.key: i for i in ipdas_checklist(draft, on_publish=True)}["publication-date"]
+
+    assert not on_page.met
+    assert on_publish.met and on_publish.derived
+    assert on_publish.detail == "Publishing sets the publication date to today."
+
+
 def test_ipdas_ticks_do_not_override_derived_criteria():
     draft = make_draft(update_policy="", ipdas_ticks={"update-policy": True})
 

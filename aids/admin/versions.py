@@ -312,7 +312,7 @@ class AidVersionAdmin(SimpleHistoryAdmin):
             "version": version,
             "form": form,
             "quality_report": report,
-            "ipdas_rows": [(item, None) for item in ipdas_checklist(version)],
+            "ipdas_rows": [(item, None) for item in ipdas_checklist(version, on_publish=True)],
             "refused": refused,
             "change_url": change_url,
             "next_number": (version.aid.versions.aggregate(n=Max("number"))["n"] or 0) + 1,
