@@ -191,8 +191,6 @@ def test_import_version_of_the_bundled_content_round_trips():
     import aids
 
     path = Path(aids.__file__).parent / "content" / "tractotomy.json"
-    if not path.exists():
-        pytest.skip("aids/content/tractotomy.json is not there yet")
     document = parse_document(path.read_text(encoding="utf-8"))
 
     exported = export_version(import_version(document))

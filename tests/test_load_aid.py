@@ -126,9 +126,6 @@ def test_load_aid_missing_file_is_a_clear_error():
 
 
 def test_load_aid_bundled_content_publishes_version_one():
-    if not BUNDLED.exists():
-        pytest.skip("aids/content/tractotomy.json is not there yet")
-
     run("load_aid")
     before = content_row_counts()
     out, _ = run("load_aid")
