@@ -1,4 +1,4 @@
-"""Consultations: the one access helper and every write, as named services.
+"""Consultations: every write, as named services.
 
 Each service takes keyword-only arguments, validates before it writes and runs in
 one transaction, taking a row lock on the consultation (``select_for_update``) so
@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404
 from django.utils import timezone
 
+from aids.access import ConsultationNotFound
 from aids.models import (
     Addendum,
     Aid,
@@ -33,39 +33,20 @@ from aids.models import (
     UnderstandingAnswer,
     ValueRating,
 )
-from aids.models.consultation import NOTE_LIMIT
+from aids.models.consultation import NOTE_LIMIT, NOT_SURE_SITE
+from aids.record.storage import RecordGenerationError, record_generate
+from aids.vocabulary import (
+    AID_SLUG, RATING_MAX, RATING_MIN, TOPIC_BY_KEY, TOPIC_BY_KIND, is_topic_order, sure_clean,
+    topic_moved,
+)
 
-AID_SLUG = "tractotomy"
 CHANGE_COALESCE = datetime.timedelta(minutes=5)
-
-# The SURE test (Legare et al.): four yes/no questions, asked unchanged. Its own
-# score is the number of "yes" answers; 3 or less suggests decisional conflict.
-SURE_ITEMS = [
-    ("sure", "S", "Do you feel SURE about the best choice for you?"),
-    ("understand", "U", "Do you know the benefits and risks of each option?"),
-    ("risks_benefits", "R", "Are you clear about which benefits and risks matter most to you?"),
-    ("encouragement", "E", "Do you have enough support and advice to make a choice?"),
-]
-SURE_KEYS = [key for key, _letter, _text in SURE_ITEMS]
 
 # Fields of the consultation row that the steps may write.
 EDITABLE_FIELDS = {
-    "patient_ref", "present", "present_other", "language",
+    "patient_ref", "present", "present_other", "language", "pain_sites", "cancer_pain",
     "sure_before", "sure_after", "values_own_words",
-    "position", "position_words", "preference_words", "next_steps", "follow_up_on",
-}
-TOPICS = ["benefits", "risks", "criteria", "alternatives"]
-TOPIC_KIND = {
-    "benefits": ItemRecord.Kind.BENEFIT,
-    "risks": ItemRecord.Kind.RISK,
-    "criteria": ItemRecord.Kind.CRITERION,
-    "alternatives": ItemRecord.Kind.OPTION,
-}
-_KIND_RELATED = {
-    ItemRecord.Kind.BENEFIT: "benefits",
-    ItemRecord.Kind.RISK: "risks",
-    ItemRecord.Kind.CRITERION: "criteria",
-    ItemRecord.Kind.OPTION: "options",
+    "positions", "position_words", "preference_words", "next_steps", "follow_up_on",
 }
 
 
@@ -87,25 +68,6 @@ class StaleRevision(Exception):
     def __init__(self, current):
         self.current = current
         super().__init__(f"The step is at revision {current}.")
-
-
-# --------------------------------------------------------------------------- access
-
-
-def get_consultation_for(user, pk, *, read_only=False):
-    """The consultation ``pk`` if ``user`` may open it, else 404.
-
-    A clinician opens only their own consultations. Staff users may also open any
-    record *read-only* (``read_only=True``: the record page and its audit trail);
-    they never edit someone else's consultation.
-    """
-    qs = Consultation.objects.select_related("version", "version__aid", "clinician")
-    if not (read_only and user.is_staff):
-        qs = qs.filter(clinician_id=user.pk)
-    try:
-        return qs.get(pk=pk)
-    except Consultation.DoesNotExist:
-        raise Http404("No such consultation.")
 
 
 # --------------------------------------------------------------------------- validation
@@ -137,13 +99,6 @@ def validate_patient_ref(value):
     return value
 
 
-def sure_score(answers):
-    """(number of "yes", number answered) for a SURE answers dict."""
-    answers = answers or {}
-    given = [answers.get(key) for key in SURE_KEYS if answers.get(key) in ("yes", "no")]
-    return sum(1 for a in given if a == "yes"), len(given)
-
-
 # --------------------------------------------------------------------------- audit
 
 
@@ -169,7 +124,7 @@ def _audit_changed(consultation, user, step):
 
 
 def consultation_start(*, clinician, patient_ref, present=(), present_other="", language="English",
-                       aid_slug=AID_SLUG):
+                       pain_sites=(), cancer_pain="", aid_slug=AID_SLUG):
     """Start a consultation, pinning the aid's current published version."""
     patient_ref = validate_patient_ref(patient_ref)
     present = [p for p in Consultation.Present.values if p in set(present or ())]
@@ -184,12 +139,24 @@ def consultation_start(*, clinician, patient_ref, present=(), present_other="", 
         consultation = Consultation(
             clinician=clinician, version=version, patient_ref=patient_ref, present=present,
             present_other=present_other or "", language=(language or "").strip() or "English",
+            pain_sites=pain_sites_clean(version, pain_sites), cancer_pain=cancer_pain or "",
             topic_order=[], step_revisions={"start": 1}, visited_steps=["start"],
         )
         consultation.full_clean(exclude=["clinician", "version"])
         consultation.save()
         audit_record(consultation=consultation, user=clinician, action=AuditEvent.Action.CREATED)
     return consultation
+
+
+def pain_sites_clean(version, sites):
+    """The chosen pain sites in the version's order ("not sure" last); an unknown one
+    is refused (the page offered only the version's own)."""
+    chosen = set(sites or ())
+    keys = list(version.operation_forms.values_list("key", flat=True))
+    unknown = chosen - set(keys) - {NOT_SURE_SITE}
+    if unknown:
+        raise ValidationError({"pain_sites": "Choose where the pain is from the list."})
+    return [k for k in keys if k in chosen] + ([NOT_SURE_SITE] if NOT_SURE_SITE in chosen else [])
 
 
 # --------------------------------------------------------------------------- step saves
@@ -267,13 +234,19 @@ def step_save(*, consultation, user, step, revision, changes):
         if "present" in changes.fields:
             chosen = set(locked.present or ())
             locked.present = [p for p in Consultation.Present.values if p in chosen]
+        if "pain_sites" in changes.fields:
+            locked.pain_sites = pain_sites_clean(locked.version, locked.pain_sites)
+        if "positions" in changes.fields:
+            chosen = set(locked.positions or ())
+            if chosen - set(Consultation.Position.values):
+                raise ValidationError({"positions": "Not a valid answer for where the patient stands."})
+            locked.positions = [p for p in Consultation.Position.values if p in chosen]
         for name in ("sure_before", "sure_after"):
             if name in changes.fields:
-                answers = changes.fields[name] or {}
-                setattr(locked, name, {k: answers[k] for k in SURE_KEYS if answers.get(k) in ("yes", "no")})
+                setattr(locked, name, sure_clean(changes.fields[name]))
         if (
-            {"position", "preference_words"} & set(changes.fields)
-            and locked.position == Consultation.Position.PREFERENCE
+            {"positions", "preference_words"} & set(changes.fields)
+            and Consultation.Position.PREFERENCE in locked.positions
             and not locked.preference_words.strip()
         ):
             raise ValidationError(
@@ -291,7 +264,7 @@ def step_save(*, consultation, user, step, revision, changes):
 
 
 def _version_item_ids(consultation, kind):
-    related = getattr(consultation.version, _KIND_RELATED[kind])
+    related = getattr(consultation.version, TOPIC_BY_KIND[kind].relation)
     return set(related.values_list("pk", flat=True))
 
 
@@ -330,8 +303,8 @@ def _save_ratings(consultation, ratings):
     for statement_id, rating, not_sure in ratings:
         if statement_id not in allowed:
             raise ValidationError("A value statement does not belong to the pinned aid version.")
-        if rating is not None and not 0 <= rating <= 4:
-            raise ValidationError("A rating is from 0 to 4.")
+        if rating is not None and not RATING_MIN <= rating <= RATING_MAX:
+            raise ValidationError(f"A rating is from {RATING_MIN} to {RATING_MAX}.")
         if not_sure:
             rating = None
         record = existing.get(statement_id)
@@ -396,11 +369,17 @@ def _save_questions(consultation, rows):
     return new_ids
 
 
-def topic_order_set(*, consultation, user, order, skipped, revision):
-    """Record the order the patient chose for the topic steps, and which they skip."""
-    order = [t for t in order if t in TOPICS]
-    if sorted(order) != sorted(TOPICS):
+def topic_order_set(*, consultation, user, order, skipped, revision, move=None):
+    """Record the order the patient chose for the topic steps, and which they skip.
+
+    ``move`` is an optional ``(topic, "up" | "down")`` applied to ``order`` first:
+    the topic cards' move buttons.
+    """
+    order = [t for t in order if t in TOPIC_BY_KEY]
+    if not is_topic_order(order):
         raise ValidationError("The order must list each topic once.")
+    if move:
+        order = topic_moved(order, *move)
     skipped = [t for t in order if t in set(skipped or ())]
     with transaction.atomic():
         locked = _lock(consultation, "topics", revision)
@@ -416,9 +395,6 @@ def topic_order_set(*, consultation, user, order, skipped, revision):
 
 def _generate_record(consultation, user):
     """The next stored PDF revision (both copies), inside the caller's transaction."""
-    # Imported here: the record module reads this module's SURE and topic constants.
-    from aids.record.storage import RecordGenerationError, record_generate
-
     try:
         return record_generate(consultation=consultation, user=user)
     except RecordGenerationError as exc:  # its message carries no clinical text
@@ -435,7 +411,7 @@ def record_finalize(*, consultation, user):
     with transaction.atomic():
         locked = Consultation.objects.select_for_update().get(pk=consultation.pk)
         if locked.clinician_id != user.pk:
-            raise Http404("No such consultation.")
+            raise ConsultationNotFound(consultation.pk)
         if locked.is_final:
             return locked, False
         locked.status = Consultation.Status.FINAL
@@ -456,7 +432,7 @@ def addendum_add(*, consultation, user, text):
     with transaction.atomic():
         locked = Consultation.objects.select_for_update().get(pk=consultation.pk)
         if locked.clinician_id != user.pk:
-            raise Http404("No such consultation.")
+            raise ConsultationNotFound(consultation.pk)
         if not locked.is_final:
             raise ValidationError("Addenda are added to a final record; this consultation is still in progress.")
         addendum = Addendum.objects.create(consultation=locked, author=user, text=text)

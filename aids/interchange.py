@@ -24,20 +24,24 @@ lines starting with "- " are list items). Order in each list is the display orde
     "contributors": [{"kind": "author" | "reviewer", "name": "...", "role": "..."}],
     "references": [{"key": "R1", "authors": "...", "title": "...", "source": "...",
                     "year": 2025 | null, "doi": "...", "url": "...", "note": "..."}],
-    "sections": [{"heading": "...", "body": "..."}],
+    "operation_forms": [{"key": "mesencephalotomy", "name": "...",
+                         "pain_site": "Head, neck, shoulder, arm or upper chest"}],
+    "sections": [{"heading": "...", "summary": "one sentence shown first", "body": "...",
+                  "forms": ["mesencephalotomy"]}],
     "benefits": [{"title": "...", "description": "...",
+                  "likelihood": "figure" | "everyone" | "nearly_everyone" | "unknown",
                   "numerator": 80 | null, "denominator": 100 | null,
                   "unknown_reason": "" , "time_frame": "...",
                   "certainty": "moderate" | "low" | "very_low", "certainty_note": "...",
-                  "references": ["R1", "R2"]}],
+                  "references": ["R1", "R2"], "forms": []}],
     "risks": [{...same as benefits...,
                "severity": "minor" | "moderate" | "serious" | "life",
                "lasting": "no" | "sometimes" | "yes" | "unknown"}],
-    "criteria": [{"statement": "...", "explanation": "..."}],
+    "criteria": [{"statement": "...", "explanation": "...", "forms": []}],
     "options": [{"key": "tractotomy", "name": "...", "summary": "..."}],
     "grid_questions": [{"key": "involves", "text": "What is involved?"}],
     "grid_answers": [{"option": "tractotomy", "question": "involves", "text": "...",
-                      "references": ["R1"]}],
+                      "references": ["R1"], "forms": []}],
     "value_statements": [{"text": "..."}],
     "understanding_questions": [{"statement": "...", "correct_answer": "true" | "false",
                                  "explanation": "..."}]
@@ -58,10 +62,15 @@ problem is reported at once, with its place in the document):
   lose content silently).
 - Texts are strings (never null) within the model's length limit; numbers are
   whole numbers >= 0; dates are "YYYY-MM-DD"; enum values as listed above.
-- A figure has both numerator and denominator or neither, the numerator is at
-  most the denominator, the denominator is more than 0, and without a figure
-  "unknown_reason" says why.
-- Reference, option and grid question keys are unique; every key a list cites
+- "likelihood" is "figure" (then numerator and denominator are both given, the
+  numerator at most the denominator, the denominator more than 0), "everyone" or
+  "nearly_everyone" (an effect that is part of the operation: no figure), or
+  "unknown" (no figure, and "unknown_reason" says why). A document without
+  "likelihood" (written before it existed) means "figure" when it has a
+  numerator and "unknown" when not.
+- "forms" lists keys of "operation_forms": the forms of the operation an item
+  applies to. Empty or left out: every form.
+- Reference, form, option and grid question keys are unique; every key a list cites
   exists; a grid answer points at an existing option and question, and each
   option/question pair is answered at most once.
 - Paths in messages count list items from 0: "version.risks[3]" is the fourth risk.
@@ -88,6 +97,7 @@ from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
 from aids.interchange_format import (
+    FORM_SCOPED,
     FORMAT_NAME,
     FORMAT_VERSION,
     NOT_CANONICAL_FIELDS,
@@ -117,11 +127,14 @@ def export_version(version):
         qs = model.objects.filter(version=version).order_by("order", "pk")
         if cites:
             qs = qs.prefetch_related("references")
+        if name in FORM_SCOPED:
+            qs = qs.prefetch_related("forms")
         rows[name] = list(qs)
 
     ref_position = {ref.pk: i for i, ref in enumerate(rows["references"])}
     option_position = {o.pk: i for i, o in enumerate(rows["options"])}
     question_position = {q.pk: i for i, q in enumerate(rows["grid_questions"])}
+    form_position = {f.pk: i for i, f in enumerate(rows["operation_forms"])}
     option_key = {o.pk: o.key for o in rows["options"]}
     question_key = {q.pk: q.key for q in rows["grid_questions"]}
 
@@ -166,6 +179,9 @@ def export_version(version):
                     item[field] = getattr(obj, field)
             if cites:
                 item["references"] = cited(obj)
+            if name in FORM_SCOPED:
+                item["forms"] = [f.key for f in sorted(
+                    obj.forms.all(), key=lambda f: (form_position.get(f.pk, len(form_position)), f.pk))]
             items.append(item)
         doc_version[name] = items
 
@@ -250,8 +266,17 @@ def import_version(data, *, user=None):
                 objs.append(model(version=version, order=(position + 1) * 10, **values))
             objs = bulk_create_with_history(objs, model, default_user=user) if objs else []
             created[name] = objs
-            if name in ("references", "options", "grid_questions"):
+            if name in ("references", "operation_forms", "options", "grid_questions"):
                 created[f"{name}_by_key"] = {o.key: o for o in objs}
+            if name in FORM_SCOPED:
+                through = model.forms.through
+                source = f"{model._meta.model_name}_id"
+                through.objects.bulk_create([
+                    through(**{source: obj.pk,
+                               "operationform_id": created["operation_forms_by_key"][key].pk})
+                    for obj, item in zip(objs, clean["parts"][name])
+                    for key in item["forms"]
+                ])
             if cites:
                 through = model.references.through
                 source = f"{model._meta.model_name}_id"

@@ -19,6 +19,7 @@ from aids.models import (
     Criterion,
     GridAnswer,
     GridQuestion,
+    OperationForm,
     Option,
     Reference,
     Risk,
@@ -41,7 +42,7 @@ VERSION_FIELDS = (
 )
 
 OUTCOME_FIELDS = (
-    "title", "description", "numerator", "denominator", "unknown_reason",
+    "title", "description", "likelihood", "numerator", "denominator", "unknown_reason",
     "time_frame", "certainty", "certainty_note",
 )
 
@@ -52,7 +53,8 @@ PARTS = (
     ("contributors", Contributor, ("kind", "name", "role"), False),
     ("references", Reference,
      ("key", "authors", "title", "source", "year", "doi", "url", "note"), False),
-    ("sections", Section, ("heading", "body"), False),
+    ("operation_forms", OperationForm, ("key", "name", "pain_site"), False),
+    ("sections", Section, ("heading", "summary", "body"), False),
     ("benefits", Benefit, OUTCOME_FIELDS, True),
     ("risks", Risk, OUTCOME_FIELDS + ("severity", "lasting"), True),
     ("criteria", Criterion, ("statement", "explanation"), False),
@@ -64,6 +66,9 @@ PARTS = (
      ("statement", "correct_answer", "explanation"), False),
 )
 PART_NAMES = tuple(name for name, *_ in PARTS)
+# Lists whose items may say which forms of the operation they apply to ("forms":
+# a list of operation_forms keys; empty or missing: every form).
+FORM_SCOPED = ("sections", "benefits", "risks", "criteria", "grid_answers")
 
 MAX_ITEMS = 500  # per list; far above any real aid, low enough to refuse junk
 MAX_IPDAS_KEY = 100
@@ -171,6 +176,8 @@ def _part_list(problems, name, model, field_names, cites, version):
         problems.add(path, f"has {len(raw)} items; the limit is {MAX_ITEMS}")
         return []
     allowed = set(field_names) | ({"references"} if cites else set())
+    if name in FORM_SCOPED:
+        allowed.add("forms")
     cleaned = []
     for index, item in enumerate(raw):
         item_path = f"{path}[{index}]"
@@ -181,22 +188,28 @@ def _part_list(problems, name, model, field_names, cites, version):
         before = len(problems)
         values = {}
         for field in field_names:
-            if name == "grid_answers" and field in ("option", "question"):
+            if field == "likelihood" and field not in item:
+                # Documents from before likelihood kinds: a figure, or not known.
+                values[field] = "figure" if item.get("numerator") is not None else "unknown"
+            elif name == "grid_answers" and field in ("option", "question"):
                 values[field] = _link_key(problems, f"{item_path}.{field}", item, field)
             else:
                 values[field] = _scalar(
                     problems, f"{item_path}.{field}", item, model._meta.get_field(field)
                 )
         references = _reference_keys(problems, f"{item_path}.references", item) if cites else []
+        forms = (_key_list(problems, f"{item_path}.forms", item, "forms", "form")
+                 if name in FORM_SCOPED else [])
         if len(problems) == before:
             _model_clean(problems, item_path, model, values)
-        cleaned.append({"path": item_path, "values": values, "references": references})
+        cleaned.append({"path": item_path, "values": values, "references": references,
+                        "forms": forms})
     return cleaned
 
 
 def _check_keys_and_links(problems, parts):
     known = {}
-    for name in ("references", "options", "grid_questions"):
+    for name in ("references", "operation_forms", "options", "grid_questions"):
         seen = {}
         for item in parts[name]:
             key = item["values"].get("key")
@@ -216,6 +229,12 @@ def _check_keys_and_links(problems, parts):
             for key in item["references"]:
                 if key not in known["references"]:
                     problems.add(f"{item['path']}.references", f'unknown reference key "{key}"')
+
+    for name in FORM_SCOPED:
+        for item in parts[name]:
+            for key in item["forms"]:
+                if key not in known["operation_forms"]:
+                    problems.add(f"{item['path']}.forms", f'unknown form key "{key}"')
 
     answered = {}
     for item in parts["grid_answers"]:
@@ -313,16 +332,21 @@ def _link_key(problems, path, item, key):
 
 
 def _reference_keys(problems, path, item):
-    value = item.get("references", [])
+    return _key_list(problems, path, item, "references", "reference")
+
+
+def _key_list(problems, path, item, field, what):
+    """A list of distinct key strings (references cited, forms applied to)."""
+    value = item.get(field, [])
     if not isinstance(value, list):
-        problems.add(path, f"must be a list of reference keys, found {_kind(value)}")
+        problems.add(path, f"must be a list of {what} keys, found {_kind(value)}")
         return []
     keys = []
     for i, key in enumerate(value):
         if not isinstance(key, str) or not key:
-            problems.add(f"{path}[{i}]", f"must be a reference key string, found {_show(key)}")
+            problems.add(f"{path}[{i}]", f"must be a {what} key string, found {_show(key)}")
         elif key in keys:
-            problems.add(path, f'reference key "{key}" is listed twice')
+            problems.add(path, f'{what} key "{key}" is listed twice')
         else:
             keys.append(key)
     return keys

@@ -11,7 +11,6 @@ import json
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 
 from aids.interchange import canonical_content, export_version, import_version
@@ -112,8 +111,7 @@ def version_publish(*, version, user, change_note, justification=""):
             previous._history_user = user
             previous.save(update_fields=["status", "retired_at"])
 
-        highest = AidVersion.objects.filter(aid_id=locked.aid_id).aggregate(n=Max("number"))["n"]
-        locked.number = (highest or 0) + 1
+        locked.number = locked.aid.next_version_number()
         locked.status = AidVersion.Status.PUBLISHED
         locked.published_at = now
         locked.published_by = user

@@ -217,6 +217,13 @@ def _check_figures(c, report):
                     f'"{o.frequency_text()}" has no reference; cite where the figure comes from.',
                     location,
                 )
+        elif o.is_universal:
+            if not o.references.all():
+                report.add(
+                    ERROR, "figure-without-reference",
+                    f'"{o.frequency_text()}" has no reference; cite where this comes from.',
+                    location,
+                )
         elif not (o.unknown_reason or "").strip():
             report.add(
                 ERROR, "missing-figure-reason",

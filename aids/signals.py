@@ -1,9 +1,9 @@
-"""Frozen-version guard for many-to-many changes (references of figures)."""
+"""Frozen-version guard for many-to-many changes (references cited, forms applied to)."""
 
 from django.db.models.signals import m2m_changed
 from django.dispatch import receiver
 
-from aids.models import Benefit, GridAnswer, Risk
+from aids.models import Benefit, Criterion, GridAnswer, Risk, Section
 from aids.models.content import AidVersion, FrozenVersionError
 
 
@@ -15,8 +15,10 @@ def _refuse_frozen(sender, instance, action, **kwargs):
         return
     status = AidVersion.objects.filter(pk=version_id).values_list("status", flat=True).first()
     if status and status != AidVersion.Status.DRAFT:
-        raise FrozenVersionError("References of a frozen version cannot change.")
+        raise FrozenVersionError("Links within a frozen version cannot change.")
 
 
 for model in (Benefit, Risk, GridAnswer):
     receiver(m2m_changed, sender=model.references.through, weak=False)(_refuse_frozen)
+for model in (Section, Benefit, Risk, Criterion, GridAnswer):
+    receiver(m2m_changed, sender=model.forms.through, weak=False)(_refuse_frozen)

@@ -184,7 +184,8 @@ def filled_consultation(clinician, patient_ref="Clinic-D 8"):
     """A consultation of the bundled aid part way through, as a real one looks:
     risks first, criteria skipped, notes, ratings, questions (one still open),
     SURE before and after, next steps. Written through the services."""
-    from aids.consultations import SURE_KEYS, StepChanges, consultation_start, step_save, topic_order_set
+    from aids.consultations import StepChanges, consultation_start, step_save, topic_order_set
+    from aids.vocabulary import SURE_KEYS
     from aids.models import Consultation, ItemRecord
 
     c = consultation_start(clinician=clinician, patient_ref=patient_ref, present=["patient", "family"],

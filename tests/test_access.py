@@ -9,7 +9,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from aids.models import Consultation
-from aids.walkthrough.steps import STEPS
+from aids.vocabulary import STEPS
 from factories import make_user
 from walkthrough_support import published_aid, start_consultation, visible_text
 

@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 from aids.consultations import StepChanges, addendum_add, consultation_start, record_finalize, step_save
 from aids.models import Aid, AidVersion
 from aids.publishing import version_new_draft
-from aids.walkthrough.steps import STEPS
+from aids.vocabulary import STEPS
 from browser_support import (
     PASSWORD,
     axe_violations,

@@ -149,7 +149,7 @@ def test_clinician_completes_a_consultation_and_downloads_both_records(browser, 
     main = page.locator("main")
     for text in TYPED.values():
         expect(main).to_contain_text(text)
-    expect(page.locator(".not-discussed")).to_contain_text("Topics the patient chose to skip: Last-resort criteria.")
+    expect(page.locator(".not-discussed")).to_contain_text("Last-resort criteria: skipped - none of these was discussed")
     check("review, filled")
 
     # The patient view of the review: larger type, the clinician's notes left out.

@@ -12,7 +12,7 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from aids.walkthrough.steps import STEPS
+from aids.vocabulary import STEPS
 from browser_support import (
     ARTIFACTS,
     SCREENS,

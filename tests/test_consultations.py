@@ -15,7 +15,6 @@ from aids.consultations import (
     consultation_start,
     record_finalize,
     step_save,
-    sure_score,
     topic_order_set,
 )
 from aids.models import (
@@ -26,6 +25,7 @@ from aids.models import (
     UnderstandingAnswer,
     ValueRating,
 )
+from aids.vocabulary import sure_score
 from aids.walkthrough.pages import PAGES
 from concurrency_support import run_together, skip_on_sqlite
 from factories import make_draft
@@ -326,12 +326,14 @@ def test_publishing_a_new_version_mid_consultation_changes_nothing_on_screen(cli
 
 
 def test_finalize_changes_nothing_when_the_record_cannot_be_generated(clinician_client, monkeypatch):
-    storage = pytest.importorskip("aids.record.storage")
+    from reportlab.platypus.doctemplate import LayoutError
 
-    def broken(**kwargs):
-        raise storage.RecordGenerationError("The record could not be generated (LayoutError).")
+    from aids.record import storage
 
-    monkeypatch.setattr(storage, "record_generate", broken)
+    def broken(data, copy):
+        raise LayoutError("a paragraph too large for the frame")
+
+    monkeypatch.setattr(storage, "render_pdf", broken)
     published_aid()
     consultation = start_consultation(clinician_client)
 

@@ -15,7 +15,7 @@ import pytest
 from django.urls import reverse
 
 from aids.models import Consultation, ValueRating
-from aids.walkthrough.steps import STEPS
+from aids.vocabulary import STEPS
 from aids.wording import find_directive_wording
 from test_walkthrough_flow import post_page
 from walkthrough_support import SURE_TEXTS, published_aid, start_consultation, step_url, visible_text

@@ -6,7 +6,7 @@ import pytest
 from pypdf import PdfReader
 from reportlab.lib.units import mm
 
-from aids.record.data import record_data
+from aids.readmodel import record_data
 from aids.record.demo import demo_clinician, demo_consultation, demo_version
 from aids.record.pdf import CLINICAL_LABELS, PATIENT_LABELS, render_pdf
 

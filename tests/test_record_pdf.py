@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from aids.models import (
     Addendum, Consultation, ItemRecord, PatientQuestion, UnderstandingAnswer, ValueRating,
 )
-from aids.record.data import record_data
+from aids.readmodel import record_data
 from aids.record.pdf import render_pdf
 from factories import make_published
 
@@ -128,7 +128,7 @@ def test_record_shows_every_recorded_answer(clinician):
         "QONE Will I feel my hand?", "AONE Yes, touch is kept.", "Question 1 - Answered",
         "QTWO How long in hospital?", "Question 2 - Still open", "No answer recorded.",
         "Wants more time", "POSWORDS Not yet.", "PREFWORDS none yet", "NEXTSTEPS See the pain team.",
-        "Follow-up date: 12 January 2027", "Questions still open: 2", "ADDENDUM one",
+        "Follow-up date: 12 January 2027", "Questions still open: 1 (question 2).", "ADDENDUM one",
         "Answer given: Not sure.", v.decision,
     ]
     for kind, items in (("benefit", v.benefits.all()), ("risk", v.risks.all()),
@@ -172,7 +172,7 @@ def test_not_discussed_lists_skipped_topics_and_unticked_items(clinician):
     for risk in c.version.risks.all():
         assert risk.title in section
         assert text.index(risk.title) > text.index("Not discussed\n")  # never shown as discussed
-    assert re.search(rf"Benefits: not discussed\s*•\s*{first_benefit.title}\n", section)
+    assert re.search(rf"Benefits: not marked as discussed\s*•\s*{first_benefit.title}\n", section)
 
 
 def test_page_one_has_version_digest_and_date(clinician):

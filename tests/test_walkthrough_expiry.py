@@ -5,7 +5,7 @@ import json
 import pytest
 from django.urls import reverse
 
-from aids.middleware import STASH_KEY
+from aids.stash import STASH_KEY
 from walkthrough_support import form_data, published_aid, start_consultation, step_url, visible_text
 
 pytestmark = pytest.mark.django_db
@@ -150,7 +150,7 @@ def test_start_form_text_comes_back_after_logging_in_again(clinician_client, cli
 def test_the_stash_keeps_a_few_pages_and_refuses_a_flood():
     from django.http import QueryDict
 
-    from aids.middleware import STASH_MAX_CHARS, STASH_MAX_PAGES, stash_put
+    from aids.stash import STASH_MAX_CHARS, STASH_MAX_PAGES, stash_put
 
     session = {}
     for n in range(STASH_MAX_PAGES + 2):

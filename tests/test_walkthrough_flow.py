@@ -159,7 +159,7 @@ def test_a_whole_consultation_from_start_to_locked_record(clinician_client, clin
     page = clinician_client.get(step_url(consultation, "next"))
     text = visible_text(page.content.decode())
     assert "Questions still open" in text and "Can I change my mind later?" in text
-    assert "Some decisional conflict may be present (SURE score 2 of 4)" in text
+    assert "SURE score 2 of 4 - some decisional conflict may be present" in text
     response = post_page(clinician_client, consultation, "next", {"next-position": "preference"})
     assert response.status_code == 200
     assert "write it in their own words" in visible_text(response.content.decode())
@@ -178,7 +178,7 @@ def test_a_whole_consultation_from_start_to_locked_record(clinician_client, clin
     assert "Clinic-B 22" in text and "Patient, Interpreter" in text and "ward nurse" in text
     assert "Polish" in text
     assert "Risks, then Benefits, then Last-resort criteria (skipped), then Alternatives" in text
-    assert "Topics the patient chose to skip: Last-resort criteria" in text
+    assert "Last-resort criteria: skipped - none of these was discussed" in text
     assert "Risks: not marked as discussed" in text
     assert risks[1].title in text.split("Risks: not marked as discussed")[1]
     assert "Worried about the face numbness." in text
@@ -186,8 +186,8 @@ def test_a_whole_consultation_from_start_to_locked_record(clinician_client, clin
     assert "Avoiding an operation. Not sure" in text
     assert "Being at home with my grandchildren." in text
     assert "How long would I be in hospital?" in text and "Usually a few days." in text
-    assert "Some decisional conflict may be present (SURE score 2 of 4)" in text
-    assert "All four answered" in text
+    assert "SURE score 2 of 4 - some decisional conflict may be present" in text
+    assert "SURE score 4 of 4 - no decisional conflict shown by this screen" in text
     assert "I would like to try the operation." in text
     assert "Meet the surgeon in two weeks." in text
     assert "4 March 2031" in text

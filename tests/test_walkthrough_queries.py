@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from aids.consultations import consultation_start, record_finalize
 from aids.models import ItemRecord, PatientQuestion, UnderstandingAnswer, ValueRating
-from aids.walkthrough.steps import STEPS
+from aids.vocabulary import STEPS
 from factories import make_draft
 from walkthrough_support import big_overrides, publish_directly
 

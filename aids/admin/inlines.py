@@ -16,6 +16,7 @@ from aids.models import (
     Criterion,
     GridAnswer,
     GridQuestion,
+    OperationForm,
     Option,
     Reference,
     Risk,
@@ -50,6 +51,12 @@ class PartInline:
     def has_delete_permission(self, request, obj=None):
         return not self._frozen(obj) and super().has_delete_permission(request, obj)
 
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if any(f.name == "forms" for f in self.model._meta.many_to_many):
+            qs = qs.prefetch_related("forms")  # the forms each row applies to, in one query
+        return qs
+
     def get_formset(self, request, obj=None, **kwargs):
         # Inline instances are created per request, so this does not leak between users.
         self.parent_version = obj
@@ -81,6 +88,15 @@ class PartInline:
             field.label_from_instance = lambda ref: ref.key
             field.help_text = "The references that support this. Add references first, then save."
             return self._cache_choices(field)
+        if db_field.name == "forms":
+            kwargs["queryset"] = self._scoped(OperationForm)
+            kwargs["widget"] = forms.CheckboxSelectMultiple(attrs={"class": "form-choices"})
+            field = super().formfield_for_manytomany(db_field, request, **kwargs)
+            field.label_from_instance = lambda form: form.name
+            field.label = "Applies to these forms of the operation"
+            field.help_text = ("Leave all unticked when it applies to every form. Add the forms "
+                               "first, then save.")
+            return self._cache_choices(field)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
@@ -100,9 +116,16 @@ class ContributorInline(PartInline, admin.TabularInline):
     verbose_name_plural = "authors and reviewers"
 
 
+class OperationFormInline(PartInline, admin.TabularInline):
+    model = OperationForm
+    fields = ("order", "key", "name", "pain_site")
+    verbose_name = "form of the operation (and the pain it is for)"
+    verbose_name_plural = "forms of the operation (and the pain each is for)"
+
+
 class SectionInline(PartInline, admin.StackedInline):
     model = Section
-    fields = (("order", "heading"), "body")
+    fields = (("order", "heading"), "summary", "body", "forms")
     verbose_name = "about section"
     formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 6, "cols": 80})}}
 
@@ -115,8 +138,9 @@ class OutcomeInline(PartInline, admin.StackedInline):
 class BenefitInline(OutcomeInline):
     model = Benefit
     fieldsets = (
-        (None, {"fields": (("order", "title"), "description")}),
-        ("How likely", {"fields": (("numerator", "denominator"), "unknown_reason", "time_frame")}),
+        (None, {"fields": (("order", "title"), "description", "forms")}),
+        ("How likely", {"fields": ("likelihood", ("numerator", "denominator"), "unknown_reason",
+                                   "time_frame")}),
         ("Evidence", {"fields": (("certainty", "certainty_note"), "references")}),
     )
 
@@ -124,15 +148,16 @@ class BenefitInline(OutcomeInline):
 class RiskInline(OutcomeInline):
     model = Risk
     fieldsets = (
-        (None, {"fields": (("order", "title"), "description", ("severity", "lasting"))}),
-        ("How likely", {"fields": (("numerator", "denominator"), "unknown_reason", "time_frame")}),
+        (None, {"fields": (("order", "title"), "description", ("severity", "lasting"), "forms")}),
+        ("How likely", {"fields": ("likelihood", ("numerator", "denominator"), "unknown_reason",
+                                   "time_frame")}),
         ("Evidence", {"fields": (("certainty", "certainty_note"), "references")}),
     )
 
 
 class CriterionInline(PartInline, admin.TabularInline):
     model = Criterion
-    fields = ("order", "statement", "explanation")
+    fields = ("order", "statement", "explanation", "forms")
     verbose_name = "last-resort criterion"
     verbose_name_plural = "last-resort criteria"
 
@@ -150,7 +175,7 @@ class GridQuestionInline(PartInline, admin.TabularInline):
 
 class GridAnswerInline(PartInline, admin.TabularInline):
     model = GridAnswer
-    fields = ("question", "option", "text", "references", "order")
+    fields = ("question", "option", "text", "references", "forms", "order")
     version_scoped = ("option", "question")
     verbose_name = "option grid answer"
     formfield_overrides = {models.TextField: {"widget": SMALL_TEXT}}
@@ -176,6 +201,7 @@ class UnderstandingQuestionInline(PartInline, admin.TabularInline):
 
 
 PART_INLINES = [
+    OperationFormInline,
     SectionInline,
     BenefitInline,
     RiskInline,

@@ -24,6 +24,7 @@ from aids.ipdas import ipdas_checklist
 from aids.models import Aid, AidVersion, Benefit, GridAnswer, Risk
 from aids.publishing import PublishRefused, version_new_draft, version_publish
 from aids.quality import check_version
+from aids.readmodel import references_prefetch
 
 PUBLISH_PERMISSION = "aids.publish_aidversion"
 FORBIDDEN_TEMPLATE = "admin/aids/aidversion/publish_forbidden.html"
@@ -38,10 +39,10 @@ def version_for_display(pk):
     return get_object_or_404(
         AidVersion.objects.select_related("aid", "published_by").prefetch_related(
             "sections",
-            Prefetch("benefits", Benefit.objects.prefetch_related("references")),
-            Prefetch("risks", Risk.objects.prefetch_related("references")),
+            Prefetch("benefits", Benefit.objects.prefetch_related(references_prefetch())),
+            Prefetch("risks", Risk.objects.prefetch_related(references_prefetch())),
             "criteria", "options", "grid_questions",
-            Prefetch("grid_answers", GridAnswer.objects.prefetch_related("references")),
+            Prefetch("grid_answers", GridAnswer.objects.prefetch_related(references_prefetch())),
             "value_statements", "understanding_questions", "references", "contributors",
         ),
         pk=pk,
@@ -315,7 +316,7 @@ class AidVersionAdmin(SimpleHistoryAdmin):
             "ipdas_rows": [(item, None) for item in ipdas_checklist(version, on_publish=True)],
             "refused": refused,
             "change_url": change_url,
-            "next_number": (version.aid.versions.aggregate(n=Max("number"))["n"] or 0) + 1,
+            "next_number": version.aid.next_version_number(),
         }
         return TemplateResponse(request, "admin/aids/aidversion/publish.html", context)
 

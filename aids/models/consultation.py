@@ -11,6 +11,7 @@ from django.db import models
 from aids.models.content import AidVersion, ValueStatement, UnderstandingQuestion
 
 NOTE_LIMIT = 50_000  # one free-text note; documented in the README
+NOT_SURE_SITE = "not_sure"  # the pain site is not known yet
 
 
 class Consultation(models.Model):
@@ -23,6 +24,11 @@ class Consultation(models.Model):
         FAMILY = "family", "Family member or carer"
         INTERPRETER = "interpreter", "Interpreter"
         CLINICIANS = "clinicians", "Other clinicians"
+
+    class CancerPain(models.TextChoices):
+        YES = "yes", "Yes, the pain is caused by cancer"
+        NO = "no", "No, it is not cancer pain"
+        NOT_SURE = "not_sure", "Not sure"
 
     class Position(models.TextChoices):
         UNDECIDED = "undecided", "Undecided"
@@ -44,6 +50,11 @@ class Consultation(models.Model):
     language = models.CharField(max_length=60, default="English")
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.IN_PROGRESS)
 
+    # Where the pain is: keys of the pinned version's forms of the operation, and
+    # NOT_SURE_SITE. It orders what is shown first; it never decides eligibility.
+    pain_sites = models.JSONField(default=list, blank=True)
+    cancer_pain = models.CharField(max_length=10, choices=CancerPain.choices, blank=True)
+
     # Topic steps (benefits, risks, criteria, alternatives): order chosen and skipped.
     topic_order = models.JSONField(default=list, blank=True)
     skipped_topics = models.JSONField(default=list, blank=True)
@@ -55,7 +66,8 @@ class Consultation(models.Model):
 
     values_own_words = models.TextField(max_length=NOTE_LIMIT, blank=True)
 
-    position = models.CharField(max_length=20, choices=Position.choices, blank=True)
+    # Where the patient stands: any of Position's values (several may hold at once).
+    positions = models.JSONField(default=list, blank=True)
     position_words = models.TextField("where the patient stands, in their words", max_length=NOTE_LIMIT, blank=True)
     preference_words = models.TextField("preference stated, in the patient's words", max_length=NOTE_LIMIT, blank=True)
     next_steps = models.TextField("agreed next steps", max_length=NOTE_LIMIT, blank=True)
@@ -83,6 +95,11 @@ class Consultation(models.Model):
     @property
     def is_final(self):
         return self.status == self.Status.FINAL
+
+    def get_positions_display(self):
+        """Where the patient stands, as the labels shown: ["Wants more time", ...]."""
+        labels = dict(self.Position.choices)
+        return [str(labels[p]) for p in self.positions or [] if p in labels]
 
 
 class ConsultationPart(models.Model):

@@ -36,6 +36,11 @@ class Aid(models.Model):
             .first()
         )
 
+    def next_version_number(self):
+        """The number the next published version takes (versions are numbered from 1)."""
+        highest = self.versions.aggregate(n=models.Max("number"))["n"]
+        return (highest or 0) + 1
+
 
 class AidVersionQuerySet(models.QuerySet):
     """Bulk changes obey the frozen guard too (``save``/``delete`` are bypassed by them)."""
@@ -209,6 +214,47 @@ class VersionPart(models.Model):
         return super().delete(*args, **kwargs)
 
 
+class OperationForm(VersionPart):
+    """A form of the operation and the pain it is for: where the pain is decides
+    which form is relevant to a patient. Items say which forms they apply to;
+    relevance orders what is shown first, it never decides eligibility."""
+
+    version = models.ForeignKey(AidVersion, on_delete=models.CASCADE, related_name="operation_forms")
+    key = models.SlugField(max_length=60)
+    name = models.CharField(max_length=200, help_text="E.g. trigeminal tractotomy-nucleotomy.")
+    pain_site = models.CharField(
+        "where the pain is", max_length=SHORT_LIMIT,
+        help_text="The choice a clinician picks on the start step, e.g. \"The face\".",
+    )
+
+    class Meta(VersionPart.Meta):
+        verbose_name = "form of the operation"
+        verbose_name_plural = "forms of the operation"
+        constraints = [
+            models.UniqueConstraint(fields=["version", "key"], name="unique_operation_form_key")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class FormScoped(models.Model):
+    """An item that may apply to some forms of the operation only (none chosen: all)."""
+
+    forms = models.ManyToManyField(
+        OperationForm, blank=True, related_name="+",
+        help_text="The forms of the operation this applies to. Leave empty for all forms.",
+    )
+
+    class Meta:
+        abstract = True
+
+    def applies_to(self, form_ids):
+        """True when this item applies to any of ``form_ids`` (or to every form)."""
+        own = {f.pk for f in self.forms.all()}
+        return not own or bool(own & set(form_ids))
+
+
 class Reference(VersionPart):
     version = models.ForeignKey(AidVersion, on_delete=models.CASCADE, related_name="references")
     key = models.CharField(max_length=20, help_text="Short tag used to cite it, e.g. R1.")
@@ -242,11 +288,16 @@ class Reference(VersionPart):
         return text
 
 
-class Section(VersionPart):
+class Section(VersionPart, FormScoped):
     """An "about" section: what tractotomy is, its forms, before/during/after."""
 
     version = models.ForeignKey(AidVersion, on_delete=models.CASCADE, related_name="sections")
     heading = models.CharField(max_length=200)
+    summary = models.CharField(
+        max_length=SHORT_LIMIT, blank=True,
+        help_text="One plain sentence shown first; the whole text is one click away. "
+        "Empty: the first sentence of the text is shown.",
+    )
     body = models.TextField(max_length=TEXT_LIMIT, help_text="Plain text; blank line between paragraphs.")
 
     def __str__(self):
@@ -259,11 +310,24 @@ class Certainty(models.TextChoices):
     VERY_LOW = "very_low", "Very low"
 
 
-class Outcome(VersionPart):
-    """A benefit or a risk, with how likely as a natural frequency."""
+class Likelihood(models.TextChoices):
+    FIGURE = "figure", "A figure: about X in N people"
+    EVERYONE = "everyone", "Everyone who has the operation"
+    NEARLY_EVERYONE = "nearly_everyone", "Nearly everyone who has the operation"
+    UNKNOWN = "unknown", "Not known"
+
+
+class Outcome(VersionPart, FormScoped):
+    """A benefit or a risk, with how likely: a natural frequency, "everyone" or
+    "nearly everyone" for an effect that is part of the operation, or not known."""
 
     title = models.CharField(max_length=200)
     description = models.TextField(max_length=TEXT_LIMIT, blank=True)
+    likelihood = models.CharField(
+        "how likely", max_length=16, choices=Likelihood.choices, default=Likelihood.FIGURE,
+        help_text="A figure, or an effect everyone (or nearly everyone) who has the "
+        "operation gets, or not known (then say why).",
+    )
     numerator = models.PositiveIntegerField(null=True, blank=True)
     denominator = models.PositiveIntegerField(null=True, blank=True)
     unknown_reason = models.TextField(
@@ -285,9 +349,21 @@ class Outcome(VersionPart):
 
     @property
     def has_figure(self):
-        return self.numerator is not None and bool(self.denominator)
+        return (self.likelihood == Likelihood.FIGURE and self.numerator is not None
+                and bool(self.denominator))
+
+    @property
+    def is_universal(self):
+        """Everyone or nearly everyone who has the operation: part of what it does."""
+        return self.likelihood in (Likelihood.EVERYONE, Likelihood.NEARLY_EVERYONE)
+
+    @property
+    def is_unknown(self):
+        return not self.has_figure and not self.is_universal
 
     def frequency_text(self):
+        if self.is_universal:
+            return self.get_likelihood_display()
         if not self.has_figure:
             return "Not known"
         return f"About {self.numerator} in {self.denominator} people"
@@ -297,11 +373,19 @@ class Outcome(VersionPart):
 
         if (self.numerator is None) != (self.denominator is None):
             raise ValidationError("Give both how many and out of how many, or neither.")
-        if self.has_figure and self.numerator > self.denominator:
+        if self.numerator is not None and self.likelihood != Likelihood.FIGURE:
+            raise ValidationError({"numerator": (
+                f'"How likely" is "{self.get_likelihood_display()}": clear the figure, '
+                'or choose "A figure".')})
+        if self.numerator is not None and self.denominator and self.numerator > self.denominator:
             raise ValidationError({"numerator": "Cannot be more than the denominator."})
         if self.denominator == 0:
             raise ValidationError({"denominator": "Must be more than 0."})
-        if not self.has_figure and not self.unknown_reason.strip():
+        if self.likelihood == Likelihood.FIGURE and self.numerator is None:
+            raise ValidationError({"numerator": (
+                'Give the figure (how many, out of how many), or choose "Not known" '
+                "and say why.")})
+        if self.likelihood == Likelihood.UNKNOWN and not self.unknown_reason.strip():
             raise ValidationError(
                 {"unknown_reason": "Without a figure, say why it is not known."}
             )
@@ -331,7 +415,7 @@ class Risk(Outcome):
     lasting = models.CharField(max_length=10, choices=Lasting.choices, default=Lasting.UNKNOWN)
 
 
-class Criterion(VersionPart):
+class Criterion(VersionPart, FormScoped):
     """A last-resort criterion: discussed, never scored."""
 
     version = models.ForeignKey(AidVersion, on_delete=models.CASCADE, related_name="criteria")
@@ -374,7 +458,7 @@ class GridQuestion(VersionPart):
         return self.text
 
 
-class GridAnswer(VersionPart):
+class GridAnswer(VersionPart, FormScoped):
     """One option's answer to one grid question."""
 
     version = models.ForeignKey(AidVersion, on_delete=models.CASCADE, related_name="grid_answers")

@@ -14,6 +14,8 @@ from django.utils import timezone
 from aids.models import (
     Addendum, Aid, Consultation, ItemRecord, PatientQuestion, UnderstandingAnswer, ValueRating,
 )
+from aids.vocabulary import AID_SLUG
+
 
 def demo_clinician():
     user, _ = get_user_model().objects.get_or_create(
@@ -24,7 +26,7 @@ def demo_clinician():
 def demo_version():
     """The bundled tractotomy aid, loaded and published (once) as the walkthrough uses it."""
     call_command("load_aid", verbosity=0, stdout=io.StringIO())
-    return Aid.objects.get(slug="tractotomy").current_version()
+    return Aid.objects.get(slug=AID_SLUG).current_version()
 
 
 def filler(length, seed=0):
@@ -49,7 +51,7 @@ def demo_consultation(*, version, clinician, maximal=False):
         sure_before={"sure": "no", "understand": "no", "risks_benefits": "yes", "encouragement": "yes"},
         sure_after={"sure": "no", "understand": "yes", "risks_benefits": "yes", "encouragement": "yes"},
         values_own_words=note(50_000, 1) if maximal else "I want to be awake enough to talk to my grandchildren.",
-        position=Consultation.Position.FAMILY,
+        positions=[Consultation.Position.MORE_TIME, Consultation.Position.FAMILY],
         position_words=note(50_000, 2) if maximal else "I need to talk it over with my daughter first.",
         next_steps=note(50_000, 3) if maximal else "Pain team review next week.\nMDT discussion on the 14th.",
         follow_up_on=timezone.localdate() + timezone.timedelta(days=14), finalized_at=timezone.now(),

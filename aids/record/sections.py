@@ -10,7 +10,7 @@ from reportlab.platypus import (
     CondPageBreak, HRFlowable, KeepTogether, Paragraph, Spacer, Table, TableStyle,
 )
 
-from aids.record.data import person_name
+from aids.readmodel import person_name
 from aids.record.graphics import icon_array
 from aids.record.styles import ACCENT, RULE, TINT
 from aids.record.text import esc, paragraphs
@@ -327,9 +327,8 @@ def plan(ctx):
         Paragraph(esc("None recorded."), s["body"])]
     follow_up = long_date(c.follow_up_on) if c.follow_up_on else "Not set"
     story.append(Paragraph(esc(f"Follow-up date: {follow_up}"), s["cell_bold"]))
-    open_numbers = [str(n) for n, q in enumerate(d.questions, 1) if q.status == q.Status.OPEN]
-    if open_numbers:
-        story.append(Paragraph(esc("Questions still open: " + ", ".join(open_numbers)), s["body"]))
+    if d.open_questions_text:
+        story.append(Paragraph(esc(f"Questions still open: {d.open_questions_text}."), s["body"]))
     return story
 
 
@@ -340,12 +339,10 @@ def not_discussed(ctx):
     story = heading(ctx, "not_discussed")
     rows = ctx.data.not_discussed
     if not rows:
-        return story + [Paragraph(esc("Every topic and every item was discussed."), s["body"])]
-    for title, labels, skipped in rows:
-        intro = f"{title}: skipped - none of these was discussed" if skipped else \
-            f"{title}: not discussed"
-        story.append(label(ctx, intro))
-        story += [Paragraph(esc(text), s["bullet"], bulletText="\u2022") for text in labels]
+        return story + [Paragraph(esc("Every topic and every item was marked as discussed."), s["body"])]
+    for row in rows:
+        story.append(label(ctx, row.heading))
+        story += [Paragraph(esc(text), s["bullet"], bulletText="\u2022") for text in row.labels]
     return story
 
 

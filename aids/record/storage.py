@@ -7,7 +7,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from aids.models import RecordDocument
-from aids.record.data import record_data
+from aids.readmodel import record_data
 from aids.record.pdf import COPIES, render_pdf
 
 logger = logging.getLogger(__name__)

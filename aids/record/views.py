@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from aids.consultations import get_consultation_for
+from aids.access import consultation_or_404
 from aids.models import AuditEvent, RecordDocument
 
 
@@ -17,7 +17,7 @@ def download_filename(consultation, revision, variant):
 @require_safe
 def record_download(request, pk, revision, variant):
     # The record's own rule: its clinician, and staff read-only; anyone else 404.
-    consultation = get_consultation_for(request.user, pk, read_only=True)
+    consultation = consultation_or_404(request.user, pk, read_only=True)
     document = get_object_or_404(
         RecordDocument, consultation=consultation, revision=revision, variant=variant
     )

@@ -145,10 +145,9 @@ def icon_array(numerator, denominator, css_class="icon-array"):
 
 @register.filter
 def natural_frequency(item):
-    """ "About 8 in 100 people" for a benefit or risk, "Not known" without a figure."""
-    if getattr(item, "numerator", None) is None or not getattr(item, "denominator", None):
-        return "Not known"
-    return f"About {item.numerator} in {item.denominator} people"
+    """ "About 8 in 100 people" for a benefit or risk, "Everyone who has the
+    operation" for what is part of it, "Not known" without a figure."""
+    return item.frequency_text()
 
 
 @register.simple_tag

@@ -8,7 +8,7 @@ or an autosave that landed just before the button press), there is no conflict.
 
 from django import forms
 
-from aids.walkthrough.steps import TOPIC_STEPS
+from aids.vocabulary import TOPIC_STEPS
 
 BLANK = "(blank)"
 

@@ -14,21 +14,16 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Field, Layout
 from django import forms
 
-from aids.consultations import SURE_ITEMS, validate_patient_ref
-from aids.models import Addendum, Consultation, ItemRecord, PatientQuestion, UnderstandingAnswer
+from aids.consultations import validate_patient_ref
+from aids.models import (
+    NOT_SURE_SITE, Addendum, Consultation, ItemRecord, PatientQuestion, UnderstandingAnswer,
+)
+from aids.vocabulary import RATING_CHOICES, SURE_ITEMS
 
 TOO_LONG = (
     "This is %(show_value)d characters long; the limit is %(limit_value)d. "
     "Shorten it and save again: your text is kept here."
 )
-VALUE_CHOICES = [
-    ("0", "0 - Not at all"),
-    ("1", "1 - A little"),
-    ("2", "2 - Somewhat"),
-    ("3", "3 - Quite a lot"),
-    ("4", "4 - Very much"),
-    ("not_sure", "Not sure"),
-]
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
 
@@ -82,16 +77,35 @@ class StartForm(BoundedForm):
         label="Language of the discussion", max_length=limit(Consultation, "language"),
         initial="English",
     )
+    pain_sites = forms.MultipleChoiceField(
+        label="Where is the pain?", widget=forms.CheckboxSelectMultiple, required=False,
+        help_text="Tick every place that applies, or \"Not sure yet\". The parts of the aid "
+        "about that form of the operation are shown first; nothing is hidden.",
+    )
+    cancer_pain = forms.ChoiceField(
+        label="Is the pain caused by cancer?", choices=Consultation.CancerPain.choices,
+        widget=forms.RadioSelect, required=False,
+        help_text="Most of what is known comes from people with cancer pain.",
+    )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, version=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["patient_ref"].widget.attrs["autocomplete"] = "off"
+        sites = [(f.key, f.pain_site) for f in version.operation_forms.all()] if version else []
+        self.fields["pain_sites"].choices = sites + [(NOT_SURE_SITE, "Not sure yet")]
+        if not sites:  # an aid with no forms of the operation: nothing to ask
+            del self.fields["pain_sites"]
+        self.helper.layout = Layout(
+            "patient_ref", "present", "present_other", "language",
+            *(["pain_sites"] if sites else []), Field("cancer_pain", wrapper_class="radios-inline"),
+        )
 
     def clean_patient_ref(self):
         return validate_patient_ref(self.cleaned_data["patient_ref"])
 
     def values(self):
-        return {k: self.cleaned_data[k] for k in ("patient_ref", "present", "present_other", "language")}
+        names = ("patient_ref", "present", "present_other", "language", "pain_sites", "cancer_pain")
+        return {k: self.cleaned_data[k] for k in names if k in self.fields}
 
 
 class SureForm(BoundedForm):
@@ -147,7 +161,7 @@ class ValueForm(BoundedForm):
         super().__init__(*args, **kwargs)
         self.item_label = ""
         self.fields["rating"] = forms.ChoiceField(
-            label=statement.text, choices=VALUE_CHOICES, required=False, widget=forms.RadioSelect
+            label=statement.text, choices=RATING_CHOICES, required=False, widget=forms.RadioSelect
         )
         self.helper.layout = Layout(Field("rating", wrapper_class="radios-inline radios-scale"))
 
@@ -210,9 +224,9 @@ class UnderstandingForm(BoundedForm):
 
 
 class NextStepsForm(BoundedForm):
-    position = forms.ChoiceField(
-        label="Where the patient stands now", choices=Consultation.Position.choices,
-        widget=forms.RadioSelect, required=False,
+    positions = forms.MultipleChoiceField(
+        label="Where the patient stands now (tick all that apply)",
+        choices=Consultation.Position.choices, widget=forms.CheckboxSelectMultiple, required=False,
     )
     position_words = text_field(Consultation, "position_words", rows=3,
                                 label="Where the patient stands, in their own words")
@@ -230,12 +244,12 @@ class NextStepsForm(BoundedForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper.layout = Layout(
-            "position", "position_words", "preference_words", "next_steps", Field("follow_up_on")
+            "positions", "position_words", "preference_words", "next_steps", Field("follow_up_on")
         )
 
     def clean(self):
         data = super().clean()
-        if data.get("position") == Consultation.Position.PREFERENCE and not (
+        if Consultation.Position.PREFERENCE in (data.get("positions") or ()) and not (
             data.get("preference_words") or ""
         ).strip():
             self.add_error(

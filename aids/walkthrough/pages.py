@@ -6,19 +6,11 @@ consultation pinned, never today's content. Each page loads its content in a
 fixed number of queries, whatever the number of items.
 """
 
-from django.db.models import Prefetch, prefetch_related_objects
-
-from aids.consultations import TOPIC_KIND, StepChanges
-from aids.models import (
-    GridAnswer,
-    ItemRecord,
-    PatientQuestion,
-    UnderstandingAnswer,
-    ValueRating,
-)
+from aids.consultations import SaveResult, StepChanges, step_save, topic_order_set
+from aids.models import ItemRecord, PatientQuestion, UnderstandingAnswer, ValueRating
+from aids.readmodel import grid_answers, sure_from, topic_items
+from aids.vocabulary import STEPS, TOPIC_BY_KEY, TOPIC_STEPS, is_topic_order, topic_order
 from aids.walkthrough import forms as wf
-from aids.walkthrough.summary import sure_summary
-from aids.walkthrough.steps import STEPS, TOPIC_STEPS, TOPIC_SUMMARIES, topic_order
 
 
 class Page:
@@ -61,6 +53,17 @@ class Page:
     def changes(self):
         return StepChanges()
 
+    def save(self, *, user, revision):
+        """Write what the page's valid forms say; return a ``SaveResult``.
+
+        The services' refusals (``StaleRevision``, ``ConsultationFinal``,
+        ``ValidationError``) pass through to the caller.
+        """
+        if not self.has_forms:  # a page that only shows content: nothing to save
+            return SaveResult(revision=revision)
+        return step_save(consultation=self.consultation, user=user, step=self.key,
+                         revision=revision, changes=self.changes())
+
     def context(self):
         return {}
 
@@ -77,9 +80,10 @@ class StartPage(Page):
 
     def build(self):
         c = self.consultation
-        self.form = wf.StartForm(self.data, prefix="start", initial={
+        self.form = wf.StartForm(self.data, prefix="start", version=self.version, initial={
             "patient_ref": c.patient_ref, "present": c.present,
             "present_other": c.present_other, "language": c.language,
+            "pain_sites": c.pain_sites, "cancer_pain": c.cancer_pain,
         })
 
     def forms(self):
@@ -131,19 +135,28 @@ class TopicsPage(Page):
 
     def posted_order(self):
         raw = (self.form.cleaned_data.get("order") or "").split(",")
-        chosen = [t for t in raw if t in TOPIC_STEPS]
-        if sorted(chosen) != sorted(TOPIC_STEPS):
-            return list(self.order)
-        return chosen
+        chosen = [t for t in raw if t in TOPIC_BY_KEY]
+        return chosen if is_topic_order(chosen) else list(self.order)
+
+    def posted_move(self):
+        """(topic, "up" | "down") when a card's move button was pressed, else None."""
+        direction, _, topic = (self.data.get("move") or "").partition(":") if self.data else ("", "", "")
+        return (topic, direction) if topic in TOPIC_BY_KEY and direction in ("up", "down") else None
 
     def posted_skipped(self):
         return [t for t in TOPIC_STEPS if self.form.cleaned_data.get(f"skip_{t}")]
+
+    def save(self, *, user, revision):
+        return topic_order_set(
+            consultation=self.consultation, user=user, order=self.posted_order(),
+            skipped=self.posted_skipped(), move=self.posted_move(), revision=revision,
+        )
 
     def context(self):
         cards = [
             {
                 "step": TOPIC_STEPS[t],
-                "summary": TOPIC_SUMMARIES[t],
+                "summary": TOPIC_BY_KEY[t].summary,
                 "field": self.form[f"skip_{t}"],
                 "first": i == 0,
                 "last": i == len(self.order) - 1,
@@ -156,17 +169,13 @@ class TopicsPage(Page):
 class ItemsPage(Page):
     """Benefits, risks or criteria: each item with the clinician's record."""
 
-    related = ""
-
     def load(self):
-        qs = getattr(self.version, self.related).all()
-        if self.related in ("benefits", "risks"):
-            qs = qs.prefetch_related("references")
-        self.items = list(qs)
-        self.records = self._records(TOPIC_KIND[self.key])
+        self.topic = TOPIC_BY_KEY[self.key]
+        self.items = list(topic_items(self.version, self.key))
+        self.records = self._records(self.topic.kind)
 
     def build(self):
-        kind = TOPIC_KIND[self.key]
+        kind = self.topic.kind
         self.item_forms = []
         for item in self.items:
             record = self.records.get(item.pk)
@@ -185,14 +194,14 @@ class ItemsPage(Page):
         return [form for _item, form in self.item_forms if form.fields]
 
     def changes(self):
-        kind = TOPIC_KIND[self.key]
+        kind = self.topic.kind
         return StepChanges(items=[
             (kind, item.pk, form.values()) for item, form in self.item_forms if form.fields
         ])
 
     def context(self):
         cited = {}
-        if self.related in ("benefits", "risks"):
+        if self.topic.cited:
             for item in self.items:
                 for ref in item.references.all():
                     cited.setdefault(ref.pk, ref)
@@ -203,34 +212,28 @@ class ItemsPage(Page):
 
 
 class BenefitsPage(ItemsPage):
-    key = related = "benefits"
+    key = "benefits"
     template = "walkthrough/steps/outcomes.html"
 
 
 class RisksPage(ItemsPage):
-    key = related = "risks"
+    key = "risks"
     template = "walkthrough/steps/outcomes.html"
 
 
 class CriteriaPage(ItemsPage):
     key = "criteria"
-    related = "criteria"
     template = "walkthrough/steps/criteria.html"
 
 
 class AlternativesPage(ItemsPage):
     key = "alternatives"
-    related = "options"
     template = "walkthrough/steps/alternatives.html"
 
     def load(self):
         super().load()
-        # Prefetched onto the version: the shared option-grid partial reads them from there.
-        prefetch_related_objects([self.version], "grid_questions", Prefetch(
-            "grid_answers", queryset=GridAnswer.objects.prefetch_related("references")
-        ))
         self.questions = list(self.version.grid_questions.all())
-        self.answers = {(a.option_id, a.question_id): a for a in self.version.grid_answers.all()}
+        self.answers = grid_answers(self.version)
 
     def context(self):
         # The grid shows the options the patient chose to look at (all until they choose),
@@ -350,7 +353,7 @@ class NextPage(Page):
     def build(self):
         c = self.consultation
         self.form = wf.NextStepsForm(self.data, prefix="next", initial={
-            "position": c.position, "position_words": c.position_words,
+            "positions": c.positions, "position_words": c.position_words,
             "preference_words": c.preference_words, "next_steps": c.next_steps,
             "follow_up_on": c.follow_up_on,
         })
@@ -365,8 +368,8 @@ class NextPage(Page):
         c = self.consultation
         return {
             "open_questions": self.open_questions,
-            "sure_before": sure_summary(c.sure_before),
-            "sure_after": sure_summary(c.sure_after),
+            "sure_before": sure_from(c.sure_before),
+            "sure_after": sure_from(c.sure_after),
         }
 
 

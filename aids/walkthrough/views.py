@@ -1,11 +1,14 @@
 """The walkthrough: the consultation list, one view for every step, finalizing,
 the record page and addenda.
 
-Views are thin: access through ``get_consultation_for``, writes through the
-services in ``aids.consultations``. Views that take clinical text are wrapped in
-``sensitive_post_parameters`` so no error report can carry it; nothing here logs
-posted text.
+Views are thin: access through ``consultation_or_404``, writes through the
+services in ``aids.consultations`` (called by each page's ``save``), summaries
+from the one read model (``aids.readmodel``). Views that take clinical text are
+wrapped in ``sensitive_post_parameters`` so no error report can carry it;
+nothing here logs posted text.
 """
+
+from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -16,27 +19,25 @@ from django.urls import reverse
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
+from aids.access import ConsultationNotFound, consultation_or_404
 from aids.consultations import (
     ConsultationFinal,
     NoPublishedVersion,
     RecordNotGenerated,
-    SaveResult,
     StaleRevision,
     addendum_add,
     audit_record,
     consultation_start,
-    get_consultation_for,
     record_finalize,
-    step_save,
-    topic_order_set,
 )
-from aids.middleware import stash_clear, stash_pop
 from aids.models import Aid, AuditEvent, Consultation
-from aids.walkthrough import steps
+from aids.readmodel import record_data
+from aids.stash import stash_clear, stash_pop
+from aids.vocabulary import AID_SLUG, REVIEW, STEPS, neighbours
 from aids.walkthrough.conflicts import conflict_rows, typed_texts
 from aids.walkthrough.forms import AddendumForm, SearchForm, StartForm
-from aids.walkthrough.pages import PAGES, TopicsPage
-from aids.walkthrough.summary import build_summary
+from aids.walkthrough.pages import PAGES
+from aids.walkthrough.steps import navigation
 
 PATIENT_VIEW = "patient_view"
 LOGGED_OUT_MESSAGE = (
@@ -88,10 +89,10 @@ def home(request):
 @sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
 def consultation_new(request):
-    aid = Aid.objects.filter(slug="tractotomy").first()
+    aid = Aid.objects.filter(slug=AID_SLUG).first()
     version = aid.current_version() if aid else None
     if request.method == "POST":
-        form = StartForm(request.POST, prefix="start")
+        form = StartForm(request.POST, prefix="start", version=version)
         if form.is_valid():
             try:
                 consultation = consultation_start(clinician=request.user, **form.values())
@@ -106,15 +107,15 @@ def consultation_new(request):
         data = stash_pop(request)
         if data is not None:
             messages.warning(request, LOGGED_OUT_MESSAGE)
-        form = StartForm(data, prefix="start")
+        form = StartForm(data, prefix="start", version=version)
     return render(request, "walkthrough/new.html", {"form": form, "version": version})
 
 
 def consultation_resume(request, pk):
-    consultation = get_consultation_for(request.user, pk)
+    consultation = consultation_or_404(request.user, pk)
     if consultation.is_final:
         return redirect("consultation_record", pk=pk)
-    visited = [k for k in consultation.visited_steps or [] if k in steps.STEPS]
+    visited = [k for k in consultation.visited_steps or [] if k in STEPS]
     return redirect(_step_url(consultation, visited[-1] if visited else "start"))
 
 
@@ -122,23 +123,15 @@ def consultation_resume(request, pk):
 
 
 def _render_step(request, consultation, page, *, revision, conflict=None, status=200):
-    previous, following = steps.neighbours(consultation, page.key)
-    taken = steps.sequence(consultation)
-    number = next((i for i, s in enumerate(taken, start=1) if s.key == page.key), None)
     context = {
         "consultation": consultation,
         "version": consultation.version,
         "page": page,
         "step": page.step,
-        "nav": steps.navigation(consultation, page.key),
-        "previous": previous,
-        "following": following,
-        "number": number,
-        "total": len(taken),
+        **navigation(consultation, page.key),
         "revision": revision,
         "patient_view": page.patient_view,
         "conflict": conflict,
-        "is_skipped": page.key in set(consultation.skipped_topics or []),
         **page.context(),
     }
     return render(request, page.template, context, status=status)
@@ -154,12 +147,11 @@ def _int(value, default=-1):
 @sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
 def step(request, pk, key):
-    consultation = get_consultation_for(request.user, pk)
+    consultation = consultation_or_404(request.user, pk)
     if key == "review":
         if request.method == "POST":  # the review only shows; finalizing has its own URL
             if consultation.is_final:
-                return _refuse_final(request, None, request.headers.get("X-Autosave") == "1",
-                                     consultation=consultation)
+                return _refuse_final(request, consultation, request.headers.get("X-Autosave") == "1")
             return HttpResponseNotAllowed(["GET"])
         return review(request, consultation)
     page_class = PAGES.get(key)
@@ -185,93 +177,92 @@ def step(request, pk, key):
     return _render_step(request, consultation, page, revision=revision)
 
 
-def _refuse_final(request, page, autosave, consultation=None):
-    if autosave:
-        return JsonResponse({"saved": False, "final": True, "message": FINAL_MESSAGE}, status=409)
-    return render(request, "walkthrough/final_refused.html", {
-        "consultation": consultation or page.consultation, "message": FINAL_MESSAGE,
-        "texts": typed_texts(page) if page else [],
-    }, status=409)
+@dataclass
+class Outcome:
+    """What a step POST came to. ``_answer`` renders it, as JSON for a background
+    save (header ``X-Autosave: 1``) or as HTML, in one place."""
+
+    kind: str  # "saved", "invalid", "conflict" or "final"
+    page: object
+    revision: int = -1
+    new_question_ids: dict = field(default_factory=dict)
+    errors: object = None  # invalid: {field: [messages]} from forms, or [messages] from a service
+    conflict: list = field(default_factory=list)  # [(label, saved now, this tab)]
 
 
 def _step_post(request, consultation, page_class):
-    autosave = request.headers.get("X-Autosave") == "1"
     posted_view = request.POST.get("view")
     patient_view = posted_view == "patient" if posted_view else _is_patient_view(request)
     page = page_class(consultation, data=request.POST, patient_view=patient_view)
-    if consultation.is_final:
-        return _refuse_final(request, page, autosave)
+    return _answer(request, _attempt(request, consultation, page))
+
+
+def _attempt(request, consultation, page):
+    """Validate and save a posted page; never raises for what a user can cause."""
     revision = _int(request.POST.get("revision"))
+    if consultation.is_final:
+        return Outcome("final", page)
+    if not page.is_valid():
+        errors = {f.add_prefix(name): [str(e) for e in errs]
+                  for f in page.forms() for name, errs in f.errors.items()}
+        return Outcome("invalid", page, revision, errors=errors)
+    try:
+        result = page.save(user=request.user, revision=revision)
+    except ConsultationFinal:
+        return Outcome("final", page)
+    except ValidationError as exc:
+        return Outcome("invalid", page, revision, errors=exc.messages)
+    except StaleRevision as stale:
+        consultation.refresh_from_db()
+        saved = type(page)(consultation, patient_view=page.patient_view)
+        rows = conflict_rows(page, saved)
+        if rows:
+            return Outcome("conflict", page, stale.current, conflict=rows)
+        return Outcome("saved", page, stale.current)  # the same data: nothing to write
+    return Outcome("saved", page, result.revision, new_question_ids=result.new_question_ids)
 
-    if not page.has_forms:  # a page that only shows content: nothing to save
-        result = SaveResult(revision=revision)
-    elif not page.is_valid():
+
+def _answer(request, outcome):
+    autosave = request.headers.get("X-Autosave") == "1"
+    page = outcome.page
+    if outcome.kind == "final":
+        return _refuse_final(request, page.consultation, autosave, texts=typed_texts(page))
+    if outcome.kind == "invalid":
         if autosave:
-            errors = {
-                f.add_prefix(name): [str(e) for e in errs]
-                for f in page.forms() for name, errs in f.errors.items()
-            }
-            return JsonResponse({"saved": False, "invalid": True, "errors": errors}, status=400)
-        return _render_step(request, consultation, page, revision=revision)
-    else:
-        try:
-            result = _save(request, consultation, page, revision)
-        except ConsultationFinal:
-            return _refuse_final(request, page, autosave)
-        except StaleRevision as stale:
-            consultation.refresh_from_db()
-            saved = page_class(consultation, patient_view=patient_view)
-            rows = conflict_rows(page, saved)
-            if rows:
-                if autosave:
-                    return JsonResponse(
-                        {"saved": False, "conflict": True, "revision": stale.current,
-                         "message": CONFLICT_MESSAGE + " Press Save to see both versions."},
-                        status=409,
-                    )
-                return _render_step(
-                    request, consultation, page, revision=stale.current, conflict=rows, status=409
-                )
-            result = SaveResult(revision=stale.current)  # the same data: nothing to write
-        except ValidationError as exc:
-            if autosave:
-                return JsonResponse({"saved": False, "invalid": True, "errors": exc.messages}, status=400)
-            for message in exc.messages:
+            return JsonResponse({"saved": False, "invalid": True, "errors": outcome.errors}, status=400)
+        if isinstance(outcome.errors, list):  # a service's refusal: not tied to one field
+            for message in outcome.errors:
                 messages.error(request, message)
-            return _render_step(request, consultation, page, revision=revision)
-
+        return _render_step(request, page.consultation, page, revision=outcome.revision)
+    if outcome.kind == "conflict":
+        if autosave:
+            return JsonResponse(
+                {"saved": False, "conflict": True, "revision": outcome.revision,
+                 "message": CONFLICT_MESSAGE + " Press Save to see both versions."},
+                status=409,
+            )
+        return _render_step(request, page.consultation, page, revision=outcome.revision,
+                            conflict=outcome.conflict, status=409)
     stash_clear(request)
     if autosave:
         return JsonResponse({
             "saved": True,
-            "revision": result.revision,
-            "set": {f"questions-{i}-id": str(pk) for i, pk in result.new_question_ids.items()},
+            "revision": outcome.revision,
+            "set": {f"questions-{i}-id": str(pk) for i, pk in outcome.new_question_ids.items()},
         })
-    return _navigate(request, consultation, page)
+    return _navigate(request, page)
 
 
-def _save(request, consultation, page, revision):
-    if isinstance(page, TopicsPage):
-        order = page.posted_order()
-        move = request.POST.get("move", "")
-        direction, _, topic = move.partition(":")
-        if topic in order and direction in ("up", "down"):
-            i = order.index(topic)
-            j = i - 1 if direction == "up" else i + 1
-            if 0 <= j < len(order):
-                order[i], order[j] = order[j], order[i]
-        return topic_order_set(
-            consultation=consultation, user=request.user, order=order,
-            skipped=page.posted_skipped(), revision=revision,
-        )
-    return step_save(
-        consultation=consultation, user=request.user, step=page.key, revision=revision,
-        changes=page.changes(),
-    )
+def _refuse_final(request, consultation, autosave, texts=()):
+    if autosave:
+        return JsonResponse({"saved": False, "final": True, "message": FINAL_MESSAGE}, status=409)
+    return render(request, "walkthrough/final_refused.html", {
+        "consultation": consultation, "message": FINAL_MESSAGE, "texts": list(texts),
+    }, status=409)
 
 
-def _navigate(request, consultation, page):
-    consultation.refresh_from_db()
+def _navigate(request, page):
+    consultation = page.consultation
     nav = request.POST.get("nav", "stay")
     move = request.POST.get("move", "")
     here = _step_url(consultation, page.key)
@@ -280,12 +271,12 @@ def _navigate(request, consultation, page):
     if nav.startswith("view:"):
         request.session[PATIENT_VIEW] = nav == "view:patient"
         return redirect(here)
-    previous, following = steps.neighbours(consultation, page.key)
+    previous, following = neighbours(consultation, page.key)
     if nav == "next" and following:
         return redirect(_step_url(consultation, following.key))
     if nav == "back" and previous:
         return redirect(_step_url(consultation, previous.key))
-    if nav.startswith("goto:") and nav[5:] in steps.STEPS:
+    if nav.startswith("goto:") and nav[5:] in STEPS:
         return redirect(_step_url(consultation, nav[5:]))
     messages.success(request, "Saved.")
     return redirect(here)
@@ -302,26 +293,23 @@ def review(request, consultation):
         return redirect("consultation_record", pk=consultation.pk)
     audit_record(consultation=consultation, user=request.user, action=AuditEvent.Action.VIEWED,
                  detail="review")
-    previous, _following = steps.neighbours(consultation, "review")
-    taken = steps.sequence(consultation)
     return render(request, "walkthrough/review.html", {
         "consultation": consultation,
         "version": consultation.version,
-        "summary": build_summary(consultation),
-        "nav": steps.navigation(consultation, "review"),
-        "step": steps.REVIEW,
-        "previous": previous,
-        "number": len(taken),
-        "total": len(taken),
+        "data": record_data(consultation=consultation),
+        **navigation(consultation, REVIEW.key),
+        "step": REVIEW,
         "patient_view": _is_patient_view(request),
     })
 
 
 @require_POST
 def finalize(request, pk):
-    consultation = get_consultation_for(request.user, pk)
+    consultation = consultation_or_404(request.user, pk)
     try:
         _final, newly = record_finalize(consultation=consultation, user=request.user)
+    except ConsultationNotFound:
+        raise Http404("No such consultation.") from None
     except RecordNotGenerated as exc:
         messages.error(request, f"{exc} Nothing was finalized; the consultation is unchanged. "
                                 "Try again, and tell IT if it happens again.")
@@ -338,8 +326,7 @@ def _record_context(request, consultation, addendum_form=None):
     return {
         "consultation": consultation,
         "version": consultation.version,
-        "summary": build_summary(consultation),
-        "addenda": list(consultation.addenda.select_related("author")),
+        "data": record_data(consultation=consultation),
         "documents": documents,
         "audit": list(consultation.audit_events.select_related("user")),
         "is_owner": consultation.clinician_id == request.user.pk,
@@ -351,7 +338,7 @@ def _record_context(request, consultation, addendum_form=None):
 @sensitive_post_parameters()
 def record(request, pk):
     """The record page: owner, or staff read-only. Every opening is audited."""
-    consultation = get_consultation_for(request.user, pk, read_only=True)
+    consultation = consultation_or_404(request.user, pk, read_only=True)
     switched = _view_switch(request)
     if switched:
         return switched
@@ -369,11 +356,13 @@ def record(request, pk):
 @sensitive_post_parameters()
 @require_POST
 def addendum(request, pk):
-    consultation = get_consultation_for(request.user, pk)
+    consultation = consultation_or_404(request.user, pk)
     form = AddendumForm(request.POST, prefix="addendum")
     if form.is_valid():
         try:
             addendum_add(consultation=consultation, user=request.user, text=form.cleaned_data["text"])
+        except ConsultationNotFound:
+            raise Http404("No such consultation.") from None
         except ValidationError as exc:
             form.add_error(None, exc)
         except RecordNotGenerated as exc:

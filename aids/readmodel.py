@@ -1,0 +1,383 @@
+"""What a consultation recorded, read once: the one source for every summary of it.
+
+The review page, the record page and both PDF copies are all rendered from one
+:class:`RecordData`, so they can never disagree about what was shown, discussed
+or skipped. Everything comes from the pinned version, never from the aid's
+current content; topic keys, SURE questions and rating words come from
+``aids.vocabulary``, so the record echoes exactly what was on screen.
+
+It lists what was and was not discussed and echoes the patient's answers as
+given. It never counts criteria, never turns ratings into an option and never
+orders anything by a rating.
+"""
+
+from dataclasses import dataclass
+from functools import cached_property
+from typing import NamedTuple
+
+from django.db.models import Prefetch, prefetch_related_objects
+from django.utils import timezone
+
+from aids.models import NOT_SURE_SITE, Consultation, GridAnswer, PatientQuestion, Reference
+from aids.vocabulary import (
+    SURE_ITEMS, TOPIC_BY_KEY, rating_text, sure_clean, sure_conflict, sure_score, topic_order,
+)
+
+NOT_ANSWERED = "Not answered"
+
+
+# --------------------------------------------------------------------------- selectors
+
+
+def references_prefetch():
+    """Each item's references, in the version's reference order."""
+    return Prefetch("references", queryset=Reference.objects.order_by("order", "pk"))
+
+
+def topic_items(version, key):
+    """The pinned version's items of one topic, in order (references and forms
+    prefetched where the topic's items have them): a fixed number of queries,
+    whatever the size."""
+    topic = TOPIC_BY_KEY[key]
+    items = getattr(version, topic.relation).all()
+    if topic.cited:
+        items = items.prefetch_related(references_prefetch())
+    if topic.scoped:
+        items = items.prefetch_related("forms")
+    return items
+
+
+@dataclass(frozen=True)
+class PainSites:
+    """Where the pain is, as recorded, and which forms of the operation that makes
+    relevant. Relevance orders what is shown first; it never hides anything and
+    never says whether anyone is eligible."""
+
+    forms: tuple  # the version's OperationForms chosen, in the version's order
+    not_sure: bool
+    all_forms: tuple  # every OperationForm of the version
+
+    @property
+    def tailored(self):
+        """True when a pain site was chosen, so some items may be shown first."""
+        return bool(self.forms)
+
+    @property
+    def form_ids(self):
+        return {f.pk for f in self.forms}
+
+    @property
+    def labels(self):
+        return [f.pain_site for f in self.forms] + (["Not sure yet"] if self.not_sure else [])
+
+    @property
+    def text(self):
+        return "; ".join(self.labels) or "Not recorded"
+
+    @property
+    def form_names(self):
+        return ", ".join(f.name for f in self.forms)
+
+    def is_relevant(self, item):
+        """An item is shown first when no site was chosen, or it applies to every
+        form or to one of the chosen ones."""
+        return not self.tailored or item.applies_to(self.form_ids)
+
+
+def pain_sites(consultation):
+    forms = tuple(consultation.version.operation_forms.all())
+    chosen = set(consultation.pain_sites or [])
+    return PainSites(tuple(f for f in forms if f.key in chosen), NOT_SURE_SITE in chosen, forms)
+
+
+def grid_answers(version):
+    """{(option_id, question_id): GridAnswer} of the pinned version, references prefetched.
+
+    The grid's questions and answers are prefetched onto ``version`` itself, so the
+    option-grid partial, which reads them from there, runs no further query.
+    """
+    prefetch_related_objects([version], "grid_questions", Prefetch(
+        "grid_answers", queryset=GridAnswer.objects.prefetch_related(references_prefetch())))
+    return {(a.option_id, a.question_id): a for a in version.grid_answers.all()}
+
+
+# --------------------------------------------------------------------------- parts
+
+
+@dataclass(frozen=True)
+class Sure:
+    """The four SURE answers as stored, and their score: information, never a verdict."""
+
+    stored: dict
+
+    @property
+    def rows(self):
+        """[(letter, question, "yes" | "no" | "")]."""
+        clean = sure_clean(self.stored)
+        return [(letter, text, clean.get(key, "")) for key, letter, text in SURE_ITEMS]
+
+    @property
+    def answers(self):
+        """[(question, "yes" | "no" | "")]."""
+        return [(text, answer) for _letter, text, answer in self.rows]
+
+    @property
+    def yes(self):
+        return sure_score(self.stored)[0]
+
+    @property
+    def answered(self):
+        return sure_score(self.stored)[1]
+
+    @property
+    def total(self):
+        return len(SURE_ITEMS)
+
+    @property
+    def complete(self):
+        return self.answered == self.total
+
+    @property
+    def conflict(self):
+        return sure_conflict(self.stored)
+
+    def summary(self):
+        """The SURE score in words, the same on screen and in the record."""
+        if not self.answered:
+            return "Not asked"
+        if not self.complete:
+            return (f"SURE score not calculated: {self.answered} of {self.total} "
+                    "questions answered")
+        if self.conflict:
+            return f"SURE score {self.yes} of {self.total} - some decisional conflict may be present"
+        return f"SURE score {self.yes} of {self.total} - no decisional conflict shown by this screen"
+
+
+def sure_from(stored):
+    return Sure(dict(stored or {}))
+
+
+@dataclass
+class Item:
+    kind: str
+    obj: object  # Benefit, Risk, Criterion or Option of the pinned version
+    discussed: bool = False
+    selected: bool = False
+    note: str = ""
+    relevant: bool = True  # shown first: it applies to the pain site recorded
+
+    @property
+    def label(self):
+        o = self.obj
+        return getattr(o, "title", None) or getattr(o, "statement", None) or o.name
+
+
+@dataclass
+class Topic:
+    key: str
+    title: str
+    items: list
+    skipped: bool = False
+
+    @property
+    def not_discussed(self):
+        return [i for i in self.items if not i.discussed]
+
+    @property
+    def first(self):
+        """The items shown first: those that apply to the pain site recorded."""
+        return [i for i in self.items if i.relevant]
+
+    @property
+    def others(self):
+        """The items shown under "about the other forms"."""
+        return [i for i in self.items if not i.relevant]
+
+
+class NotDiscussed(NamedTuple):
+    title: str
+    labels: list  # the items' labels
+    skipped: bool  # the whole topic was skipped
+
+    @property
+    def heading(self):
+        if self.skipped:
+            return f"{self.title}: skipped - none of these was discussed"
+        return f"{self.title}: not marked as discussed"
+
+
+class ValueRow(NamedTuple):
+    statement: object
+    rating: str  # as shown on screen: "3 - Quite a lot", "Not sure", "Not rated"
+
+
+class Understood(NamedTuple):
+    question: object
+    answer: str  # "True", "False", "Not sure" or "Not answered"
+
+    @property
+    def answered(self):
+        return self.answer != NOT_ANSWERED
+
+
+@dataclass
+class RecordData:
+    consultation: Consultation
+    version: object
+    revision: int
+    generated_at: object
+    generated_by: str
+    clinician: str
+    present: list
+    started_at: object
+    finalized_at: object
+    review_overdue: bool
+    sites: PainSites
+    all_topics: list  # every topic in the patient's order, skipped ones marked
+    sure_before: Sure
+    sure_after: Sure
+    values: list  # [ValueRow]
+    questions: list
+    understanding: list  # [Understood]
+
+    # What only some summaries show is read when first asked for (the review page
+    # needs no grid, references or colophon; the PDF does).
+
+    @cached_property
+    def sections(self):
+        return list(self.version.sections.all())
+
+    @cached_property
+    def grid_answers(self):
+        """{(option_id, question_id): GridAnswer}."""
+        return grid_answers(self.version)
+
+    @cached_property
+    def grid_questions(self):
+        self.grid_answers  # noqa: B018 - prefetches the questions with the answers
+        return list(self.version.grid_questions.all())
+
+    @cached_property
+    def references(self):
+        """The references cited by what was shown: taken topics' items and the grid
+        answers of the options looked at."""
+        taken = self.topics
+        shown_options = {i.obj.pk for t in taken if t.key == "alternatives"
+                         for i in t.items if i.selected or i.discussed}
+        cited = {r.pk for t in taken if TOPIC_BY_KEY[t.key].cited
+                 for i in t.items for r in i.obj.references.all()}
+        cited |= {r.pk for (option_id, _), a in self.grid_answers.items()
+                  if option_id in shown_options for r in a.references.all()}
+        return [r for r in self.version.references.all() if r.pk in cited]
+
+    @cached_property
+    def contributors(self):
+        return list(self.version.contributors.all())
+
+    @cached_property
+    def addenda(self):
+        return list(self.consultation.addenda.select_related("author"))
+
+    @property
+    def record_id(self):
+        return self.consultation.record_id
+
+    @property
+    def topics(self):
+        """The topics taken, in the order taken."""
+        return [t for t in self.all_topics if not t.skipped]
+
+    @property
+    def skipped(self):
+        return [t for t in self.all_topics if t.skipped]
+
+    @property
+    def not_discussed(self):
+        """[NotDiscussed] for each skipped topic and each topic with an item not
+        ticked discussed: skipped topics first, then the others in the order taken."""
+        rows = [NotDiscussed(t.title, [i.label for i in t.items], True) for t in self.skipped]
+        rows += [NotDiscussed(t.title, [i.label for i in t.not_discussed], False) for t in self.topics]
+        return [row for row in rows if row.skipped or row.labels]
+
+    @property
+    def open_questions(self):
+        """[(number, question)] for each question still open, numbered as listed."""
+        return [(n, q) for n, q in enumerate(self.questions, 1)
+                if q.status == PatientQuestion.Status.OPEN]
+
+    @property
+    def open_questions_text(self):
+        """"" when none is open, else e.g. "1 (question 3)" or "2 (questions 1 and 3)"."""
+        numbers = [str(n) for n, _q in self.open_questions]
+        if not numbers:
+            return ""
+        listed = numbers[0] if len(numbers) == 1 else ", ".join(numbers[:-1]) + " and " + numbers[-1]
+        return f"{len(numbers)} (question{'s' if len(numbers) > 1 else ''} {listed})"
+
+    @property
+    def position_text(self):
+        """Where the patient stands: every answer ticked, e.g. "Wants more time; Wants
+        to talk to family"."""
+        return "; ".join(self.consultation.get_positions_display())
+
+
+def person_name(user):
+    return (user.get_full_name() or user.get_username()) if user else ""
+
+
+def present_labels(consultation):
+    """Who was present, as shown: the chosen roles, then anyone else typed in."""
+    labels = dict(Consultation.Present.choices)
+    present = [str(labels.get(p, p)) for p in consultation.present or []]
+    return present + ([consultation.present_other] if consultation.present_other else [])
+
+
+def record_data(*, consultation, revision=0, generated_at=None, generated_by=None):
+    """Gather everything a record shows (a fixed number of queries, whatever the size).
+
+    ``revision`` is the record revision being generated (0 for the review page,
+    which shows the record before it exists).
+    """
+    c = consultation
+    version = c.version
+    records = {(r.kind, r.item_id): r for r in c.item_records.all()}
+    skipped_keys = set(c.skipped_topics or [])
+    sites = pain_sites(c)
+
+    def topic(key):
+        kind, scoped = TOPIC_BY_KEY[key].kind, TOPIC_BY_KEY[key].scoped
+        rows = []
+        for obj in topic_items(version, key):
+            rec = records.get((kind, obj.pk))
+            rows.append(Item(kind, obj, discussed=bool(rec and rec.discussed),
+                             selected=bool(rec and rec.selected), note=rec.note if rec else "",
+                             relevant=sites.is_relevant(obj) if scoped else True))
+        return Topic(key, TOPIC_BY_KEY[key].title, rows, skipped=key in skipped_keys)
+
+    all_topics = [topic(key) for key in topic_order(c)]
+    ratings = {r.statement_id: r for r in c.value_ratings.all()}
+    answers = {a.question_id: a for a in c.understanding_answers.all()}
+    started = timezone.localtime(c.created_at) if c.created_at else timezone.localtime()
+    return RecordData(
+        consultation=c,
+        version=version,
+        revision=revision,
+        generated_at=timezone.localtime(generated_at or timezone.now()),
+        generated_by=person_name(generated_by),
+        clinician=person_name(c.clinician),
+        present=present_labels(c),
+        started_at=started,
+        finalized_at=timezone.localtime(c.finalized_at) if c.finalized_at else None,
+        review_overdue=version.review_overdue(on=started.date()),
+        sites=sites,
+        all_topics=all_topics,
+        sure_before=sure_from(c.sure_before),
+        sure_after=sure_from(c.sure_after),
+        values=[ValueRow(s, rating_text(ratings.get(s.pk))) for s in version.value_statements.all()],
+        questions=list(c.questions.all()),
+        understanding=[
+            Understood(q, answers[q.pk].get_answer_display()
+                       if q.pk in answers and answers[q.pk].answer else NOT_ANSWERED)
+            for q in version.understanding_questions.all()
+        ],
+    )

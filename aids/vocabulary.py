@@ -1,0 +1,197 @@
+"""The decision's vocabulary: steps, topics, the SURE test and the value scale.
+
+One place for the words and rules that the walkthrough (forms, pages, views), the
+services and the record all share. It sits at the bottom of the layers: it reads
+the models' choices and nothing else in the app, so every other module may read
+it and it never reads them.
+"""
+
+from dataclasses import dataclass
+
+from aids.models import ItemRecord
+
+# The aid a consultation pins when none is named.
+AID_SLUG = "tractotomy"
+
+
+# --------------------------------------------------------------------------- steps
+
+
+@dataclass(frozen=True)
+class Step:
+    key: str
+    title: str
+    topic: bool = False
+
+
+START = Step("start", "Start")
+DECISION = Step("decision", "The decision")
+ABOUT = Step("about", "About tractotomy")
+ORDER = Step("topics", "Choose topics")
+BENEFITS = Step("benefits", "Benefits", topic=True)
+RISKS = Step("risks", "Risks", topic=True)
+CRITERIA = Step("criteria", "Last-resort criteria", topic=True)
+ALTERNATIVES = Step("alternatives", "Alternatives", topic=True)
+VALUES = Step("values", "What matters to you")
+QUESTIONS = Step("questions", "Questions and understanding")
+NEXT = Step("next", "Next steps")
+REVIEW = Step("review", "Review")
+
+STEPS = {
+    s.key: s
+    for s in (START, DECISION, ABOUT, ORDER, BENEFITS, RISKS, CRITERIA, ALTERNATIVES,
+              VALUES, QUESTIONS, NEXT, REVIEW)
+}
+
+
+# --------------------------------------------------------------------------- topics
+
+
+@dataclass(frozen=True)
+class Topic:
+    """A topic step: the patient orders the four and may skip any.
+
+    ``relation`` is the pinned version's related name for the topic's items and
+    ``kind`` the ``ItemRecord`` kind that records each item; ``cited`` says whether
+    its items carry their own references; ``scoped`` whether they say which forms
+    of the operation they apply to.
+    """
+
+    key: str
+    kind: str
+    relation: str
+    summary: str
+    cited: bool = False
+    scoped: bool = False
+
+    @property
+    def step(self):
+        return STEPS[self.key]
+
+    @property
+    def title(self):
+        return self.step.title
+
+
+TOPIC_LIST = [
+    Topic("benefits", ItemRecord.Kind.BENEFIT, "benefits",
+          "What tractotomy may help with, and how likely that is.", cited=True, scoped=True),
+    Topic("risks", ItemRecord.Kind.RISK, "risks",
+          "What can go wrong, how likely that is, and how serious it can be.", cited=True,
+          scoped=True),
+    Topic("criteria", ItemRecord.Kind.CRITERION, "criteria",
+          "When tractotomy is considered: each point talked through.", scoped=True),
+    Topic("alternatives", ItemRecord.Kind.OPTION, "options",
+          "The other options, including no procedure, side by side."),
+]
+TOPIC_BY_KEY = {t.key: t for t in TOPIC_LIST}
+TOPIC_BY_KIND = {t.kind: t for t in TOPIC_LIST}
+TOPICS = [t.key for t in TOPIC_LIST]  # the default (content's) order
+TOPIC_KIND = {t.key: t.kind for t in TOPIC_LIST}
+TOPIC_STEPS = {t.key: t.step for t in TOPIC_LIST}
+
+
+def is_topic_order(keys):
+    """True when ``keys`` names every topic exactly once."""
+    return sorted(keys) == sorted(TOPICS)
+
+
+def topic_order(consultation):
+    """The order of the topic steps: the patient's choice, completed by the default."""
+    chosen = [t for t in (consultation.topic_order or []) if t in TOPIC_BY_KEY]
+    return chosen + [t for t in TOPICS if t not in chosen]
+
+
+def topic_moved(order, topic, direction):
+    """``order`` with ``topic`` moved one place "up" or "down" (unchanged at an end)."""
+    order = list(order)
+    if topic not in order or direction not in ("up", "down"):
+        return order
+    i = order.index(topic)
+    j = i - 1 if direction == "up" else i + 1
+    if 0 <= j < len(order):
+        order[i], order[j] = order[j], order[i]
+    return order
+
+
+def all_steps(consultation):
+    """Every step in walkthrough order, skipped topics included."""
+    topics = [TOPIC_STEPS[t] for t in topic_order(consultation)]
+    return [START, DECISION, ABOUT, ORDER, *topics, VALUES, QUESTIONS, NEXT, REVIEW]
+
+
+def sequence(consultation):
+    """The steps taken, in order: skipped topics left out."""
+    skipped = set(consultation.skipped_topics or [])
+    return [s for s in all_steps(consultation) if s.key not in skipped]
+
+
+def neighbours(consultation, key):
+    """(previous step, next step) around ``key``; None at either end."""
+    full = all_steps(consultation)
+    skipped = set(consultation.skipped_topics or [])
+    index = next(i for i, s in enumerate(full) if s.key == key)
+    before = [s for s in full[:index] if s.key not in skipped]
+    after = [s for s in full[index + 1:] if s.key not in skipped]
+    return (before[-1] if before else None), (after[0] if after else None)
+
+
+# --------------------------------------------------------------------------- SURE
+
+# The SURE test (Legare et al.): four yes/no questions, asked unchanged. Its own
+# score is the number of "yes" answers; 3 or less suggests decisional conflict.
+SURE_ITEMS = [
+    ("sure", "S", "Do you feel SURE about the best choice for you?"),
+    ("understand", "U", "Do you know the benefits and risks of each option?"),
+    ("risks_benefits", "R", "Are you clear about which benefits and risks matter most to you?"),
+    ("encouragement", "E", "Do you have enough support and advice to make a choice?"),
+]
+SURE_KEYS = [key for key, _letter, _text in SURE_ITEMS]
+SURE_CONFLICT_AT_MOST = 3  # a complete score at or below this: conflict may be present
+SURE_ANSWERS = ("yes", "no")
+
+
+def sure_clean(answers):
+    """Only the SURE keys, each "yes" or "no"; anything else dropped."""
+    answers = answers or {}
+    return {k: answers[k] for k in SURE_KEYS if answers.get(k) in SURE_ANSWERS}
+
+
+def sure_score(answers):
+    """(number of "yes", number answered) for a SURE answers dict."""
+    given = sure_clean(answers).values()
+    return sum(1 for a in given if a == "yes"), len(given)
+
+
+def sure_conflict(answers):
+    """True when all four are answered and the score is 3 or less (information only)."""
+    yes, answered = sure_score(answers)
+    return answered == len(SURE_ITEMS) and yes <= SURE_CONFLICT_AT_MOST
+
+
+# --------------------------------------------------------------------------- values
+
+# How much a consideration matters to the patient. Echoed as given; never turned
+# into an option, a score or an order.
+RATING_CHOICES = [
+    ("0", "0 - Not at all"),
+    ("1", "1 - A little"),
+    ("2", "2 - Somewhat"),
+    ("3", "3 - Quite a lot"),
+    ("4", "4 - Very much"),
+    ("not_sure", "Not sure"),
+]
+RATING_LABELS = dict(RATING_CHOICES)
+RATING_MIN, RATING_MAX = 0, 4
+NOT_RATED = "Not rated"
+
+
+def rating_text(rating):
+    """A ``ValueRating`` (or None) as the words shown on screen and in the record."""
+    if rating is None:
+        return NOT_RATED
+    if rating.not_sure:
+        return RATING_LABELS["not_sure"]
+    if rating.rating is None:
+        return NOT_RATED
+    return str(RATING_LABELS.get(str(rating.rating), rating.rating))
