@@ -18,6 +18,7 @@ from aids.models.consultation import (  # noqa: F401,E402
     Addendum,
     AuditEvent,
     Consultation,
+    FinalRecordError,
     ItemRecord,
     PatientQuestion,
     RecordDocument,
