@@ -49,10 +49,6 @@ def check(version):
     return check_version(version, today=TODAY)
 
 
-def codes(report):
-    return [f.code for f in report.findings]
-
-
 def only(report, code):
     return [f for f in report.findings if f.code == code]
 
@@ -127,7 +123,6 @@ def test_report_lists_errors_then_warnings_as_frozen_findings():
 
     assert report.has_errors and report.has_warnings
     assert [f.code for f in report.findings] == ["directive-wording", "missing-funding"]
-    assert report.codes() == {"directive-wording", "missing-funding"}
     with pytest.raises(dataclasses.FrozenInstanceError):
         report.errors[0].code = "other"
     assert report.errors[0] == Finding(ERROR, "directive-wording", "Directive wording.", "Introduction")
