@@ -1,6 +1,6 @@
 """The walkthrough's steps and their order.
 
-Eleven steps (DESIGN.md, "The walkthrough"), plus a short page before the topics
+Eleven steps (README.md, "Using it"), plus a short page before the topics
 where the patient chooses the order of the four topic steps and may skip any.
 The topic steps then follow in the patient's order; skipped ones stay in the
 step list, marked, so it is plain what was not discussed.
