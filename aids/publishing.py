@@ -1,4 +1,4 @@
-"""Publishing content versions: digest, publish, new draft, retire.
+"""Publishing content versions: digest, publish (which retires the previous one), new draft.
 
 Every write goes through one of these keyword-only functions, each in one
 transaction. A published version is frozen by the model layer
@@ -46,7 +46,7 @@ def version_digest(version):
 def _check_may_publish(user):
     # user None is the system itself (the bundled content loader).
     if user is not None and not user.has_perm(PUBLISH_PERMISSION):
-        raise PermissionDenied("Only content approvers may publish or retire aid versions.")
+        raise PermissionDenied("Only content approvers may publish aid versions.")
 
 
 def version_publish(*, version, user, change_note, justification=""):
@@ -145,25 +145,3 @@ def version_new_draft(*, version, user):
         draft._history_user = user
         draft.save(update_fields=["based_on", "created_by", "warnings_justification"])
     return draft
-
-
-def version_retire(*, version, user):
-    """Take a published version out of use without publishing another.
-
-    Consultations already pinned to it keep it; new consultations cannot start
-    until a version is published again.
-    """
-    _check_may_publish(user)
-    with transaction.atomic():
-        Aid.objects.select_for_update().get(pk=version.aid_id)
-        locked = AidVersion.objects.select_for_update().get(pk=version.pk)
-        if locked.status != AidVersion.Status.PUBLISHED:
-            raise PublishingError(
-                f"{locked} is not published; only the published version can be retired."
-            )
-        locked.status = AidVersion.Status.RETIRED
-        locked.retired_at = timezone.now()
-        locked._history_user = user
-        locked.save(update_fields=["status", "retired_at"])
-    version.refresh_from_db()
-    return locked

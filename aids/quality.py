@@ -51,9 +51,6 @@ class QualityReport:
     def has_warnings(self):
         return bool(self.warnings)
 
-    def codes(self):
-        return {f.code for f in self.findings}
-
     def add(self, level, code, message, location):
         finding = Finding(level, code, message, location)
         (self.errors if level == ERROR else self.warnings).append(finding)

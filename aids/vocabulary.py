@@ -16,6 +16,11 @@ AID_SLUG = "tractotomy"
 
 # --------------------------------------------------------------------------- steps
 
+# Eleven steps (README.md, "Using it"), plus a short page before the topics where
+# the patient chooses the order of the four topic steps and may skip any. The topic
+# steps then follow in the patient's order; skipped ones stay in the step list,
+# marked, so it is plain what was not discussed.
+
 
 @dataclass(frozen=True)
 class Step:

@@ -183,3 +183,35 @@ def content_row_counts():
         model._meta.label: model._base_manager.count()
         for model in apps.get_app_config("aids").get_models(include_auto_created=True)
     }
+
+
+def make_recorded_consultation(clinician, *, final=False, **fields):
+    """A consultation started through ``consultation_start`` with one row of each kind
+    recorded (an item, a value rating, a patient question, an understanding answer)
+    and ``fields`` set on it; ``final=True`` then finalizes it through
+    ``record_finalize`` (so revision 1 of both PDFs is stored).
+
+    Publishes the tractotomy aid first unless one is published already.
+    """
+    from aids.consultations import consultation_start, record_finalize
+    from aids.models import (
+        Aid, Consultation, ItemRecord, PatientQuestion, UnderstandingAnswer, ValueRating,
+    )
+
+    aid = Aid.objects.filter(slug="tractotomy").first()
+    version = (aid and aid.current_version()) or make_published()
+    consultation = consultation_start(clinician=clinician, patient_ref=f"P-{next(_counter)}")
+    ItemRecord.objects.create(consultation=consultation, kind=ItemRecord.Kind.BENEFIT,
+                              item_id=version.benefits.first().pk, discussed=True, note="A note.")
+    ValueRating.objects.create(consultation=consultation,
+                               statement=version.value_statements.first(), rating=2)
+    PatientQuestion.objects.create(consultation=consultation, question="Will it hurt?",
+                                   answer="For a few days.", status=PatientQuestion.Status.ANSWERED)
+    UnderstandingAnswer.objects.create(consultation=consultation,
+                                       question=version.understanding_questions.first(), answer="true")
+    if fields:
+        Consultation.objects.filter(pk=consultation.pk).update(**fields)
+        consultation.refresh_from_db()
+    if final:
+        record_finalize(consultation=consultation, user=clinician)
+    return consultation

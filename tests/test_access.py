@@ -24,6 +24,14 @@ OWNER_EXPECTS = {
     "addendum_add": ("post", "final", 302),
     "record_download": ("get", "final", 200),
 }
+# URL name -> where the owner's redirect lands ("record" or a step key), and what that page shows
+OWNER_LANDS = {
+    "consultation_resume": ("start", ["Start (this step)"]),  # the last step visited
+    "consultation_finalize": ("record", [
+        "The record is final. Corrections can be added as dated addenda.", "Final since",
+        "Revision 1, clinical copy"]),
+    "addendum_add": ("record", ["The addendum was added.", "An addendum", "Revision 2, clinical copy"]),
+}
 
 
 def consultation_urls():
@@ -63,6 +71,12 @@ def consultations(client, clinician):
     return {"open": open_one, "final": final_one}
 
 
+def landing_url(where, consultation):
+    if where == "record":
+        return reverse("consultation_record", args=[consultation.pk])
+    return reverse("consultation_step", args=[consultation.pk, where])
+
+
 def request(client, method, url):
     data = {"addendum-text": "An addendum"} if "addenda" in url else {}
     return getattr(client, method)(url, data)
@@ -70,6 +84,7 @@ def request(client, method, url):
 
 def test_every_consultation_url_has_an_access_rule():
     assert sorted(set(consultation_urls())) == sorted(OWNER_EXPECTS)
+    assert sorted(OWNER_LANDS) == sorted(n for n, (_m, _w, status) in OWNER_EXPECTS.items() if status == 302)
 
 
 @pytest.mark.parametrize("name", sorted(OWNER_EXPECTS))
@@ -81,8 +96,17 @@ def test_owner_can_use_the_url(client, clinician, consultations, name):
     for url in urls_for(name, consultation.pk):
         response = request(client, method, url)
         assert response.status_code == status, url
-        if status == 200 and name != "record_download":
+        if name == "record_download":
+            assert response.content.startswith(b"%PDF-"), url
+        elif status == 200:
             assert consultation.patient_ref in visible_text(response.content.decode())
+        if status == 302:
+            where, shows = OWNER_LANDS[name]
+            assert response.url == landing_url(where, consultation), url
+            text = visible_text(client.get(response.url).content.decode())
+            assert consultation.patient_ref in text
+            missing = [words for words in shows if words not in text]
+            assert missing == [], url
 
 
 @pytest.mark.parametrize("name", sorted(OWNER_EXPECTS))

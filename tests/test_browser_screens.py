@@ -39,12 +39,22 @@ def step_url(live_server, consultation, key):
     return f"{live_server.url}/consultations/{consultation.pk}/step/{key}/"
 
 
+def open_step(page, live_server, consultation, key):
+    """Go to the step and check it is that step: a redirect (to log in, or to the
+    record) would otherwise be what gets checked."""
+    url = step_url(live_server, consultation, key)
+    page.goto(url)
+    assert page.url == url
+    headings = page.locator("h1").all_inner_texts()
+    assert len(headings) == 1 and headings[0].endswith(STEPS[key].title), (key, headings)
+
+
 @pytest.mark.parametrize("size", list(SCREENS))
 def test_every_step_at_every_screen_size(browser, live_server, consultation, size):
     context, page = new_page(browser, live_server, size)
     problems = []
     for key in STEPS:
-        page.goto(step_url(live_server, consultation, key))
+        open_step(page, live_server, consultation, key)
         violations = axe_violations(page)
         if violations:
             problems.append((key, violations))
@@ -63,7 +73,7 @@ def test_every_step_at_every_screen_size(browser, live_server, consultation, siz
 
 def test_review_page_prints_on_a4_without_navigation(browser, live_server, consultation):
     context, page = new_page(browser, live_server, "desktop")
-    page.goto(step_url(live_server, consultation, "review"))
+    open_step(page, live_server, consultation, "review")
     page.emulate_media(media="print")
 
     hidden = page.evaluate("""() => ['.site-header', '.site-footer', '.skip-link', '.step-nav', '.step-actions',

@@ -18,7 +18,7 @@ from aids.models import (
     UnderstandingQuestion,
     ValueStatement,
 )
-from aids.publishing import version_digest, version_publish, version_retire
+from aids.publishing import version_digest, version_new_draft, version_publish
 from factories import make_draft, make_published
 
 pytestmark = pytest.mark.django_db
@@ -48,7 +48,9 @@ def published():
 @pytest.fixture
 def retired():
     version = make_published()
-    version_retire(version=version, user=None)
+    version_publish(version=version_new_draft(version=version, user=None), user=None, change_note="Second.")
+    version.refresh_from_db()
+    assert version.status == AidVersion.Status.RETIRED
     return version
 
 

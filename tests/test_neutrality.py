@@ -1,18 +1,21 @@
 """Neutrality: no page recommends, and nothing on a page depends on the patient's
 ratings except the echo of the ratings themselves.
 
-Every step (and the review, the record and the list) is walked with many
-combinations of answers: all values rated high, all low, all "not sure", mixed;
-every position status; SURE all yes and all no. Each page's text (and its
-accessible labels) is scanned with the content gates' own list of directive
-wording (``aids.wording``).
+Every step and the final record, in the clinician's and the patient's view, the
+two stored PDFs, the list and the start form are walked with many combinations of
+answers: all values rated high, all low, all "not sure", mixed; every position
+status; SURE all yes and all no. Each page's text (and its accessible labels) is
+scanned with the content gates' own list of directive wording (``aids.wording``).
 """
 
+import io
 import itertools
 import re
 
 import pytest
+from django.db import transaction
 from django.urls import reverse
+from pypdf import PdfReader
 
 from aids.models import Consultation, ValueRating
 from aids.vocabulary import STEPS
@@ -50,6 +53,27 @@ def assert_neutral(html, where):
     assert not found, f"{where}: {[(m.phrase, m.label) for m in found]}"
 
 
+def switch_view(client, consultation, view):
+    switched = client.get(f"{step_url(consultation, 'start')}?view={view}")
+    assert switched.status_code == 302 and switched.url == step_url(consultation, "start")
+
+
+def scan_page(client, url, view):
+    """The page at ``url``, checked to be the page asked for, in ``view``."""
+    response = client.get(url)
+    html = response.content.decode()
+    assert response.status_code == 200, url
+    body_class = re.search(r'<body class="([^"]*)"', html).group(1).split()
+    assert ("patient-view" in body_class) == (view == "patient"), f"{url} is not in {view} view"
+    return html
+
+
+def pdf_text(document):
+    """A stored PDF's text, its lines joined as one run of words (as page_text reads it)."""
+    pages = PdfReader(io.BytesIO(bytes(document.pdf))).pages
+    return re.sub(r"\s+", " ", " ".join(page.extract_text() for page in pages))
+
+
 def fill(client, consultation, ratings, position, sure):
     statements = list(consultation.version.value_statements.all())
     post_page(client, consultation, "decision", {
@@ -76,19 +100,31 @@ def test_no_page_contains_recommending_wording(clinician_client, ratings_name, p
     published_aid()
     consultation = start_consultation(clinician_client)
     fill(clinician_client, consultation, RATING_SETS[ratings_name], position, sure)
+    record_url = reverse("consultation_record", args=[consultation.pk])
+    scanned = {"clinician": [], "patient": [], "pdf": []}
 
-    for key in STEPS:
-        for view in ("clinician", "patient"):
-            clinician_client.get(f"{step_url(consultation, key)}?view={view}")
-            response = clinician_client.get(step_url(consultation, key))
-            assert response.status_code == 200
-            assert_neutral(response.content.decode(), f"{key} ({view} view)")
-    clinician_client.get(f"{step_url(consultation, 'start')}?view=clinician")
-    clinician_client.post(reverse("consultation_finalize", args=[consultation.pk]))
-    record = clinician_client.get(reverse("consultation_record", args=[consultation.pk]))
-    assert_neutral(record.content.decode(), "record")
+    for view in ("clinician", "patient"):
+        switch_view(clinician_client, consultation, view)
+        for key in STEPS:
+            html = scan_page(clinician_client, step_url(consultation, key), view)
+            assert_neutral(html, f"{key} ({view} view)")
+            scanned[view].append(key)
+    finalized = clinician_client.post(reverse("consultation_finalize", args=[consultation.pk]))
+    assert finalized.status_code == 302 and finalized.url == record_url
+    for view in ("clinician", "patient"):
+        switch_view(clinician_client, consultation, view)
+        html = scan_page(clinician_client, record_url, view)
+        assert "Final since" in visible_text(html)
+        assert_neutral(html, f"record ({view} view)")
+        scanned[view].append("record")
+    for document in consultation.documents.all():
+        assert_neutral(pdf_text(document), f"stored PDF ({document.variant} copy)")
+        scanned["pdf"].append(document.variant)
     assert_neutral(clinician_client.get("/").content.decode(), "list")
     assert_neutral(clinician_client.get(reverse("consultation_new")).content.decode(), "start form")
+
+    every_page = [*STEPS, "record"]
+    assert scanned == {"clinician": every_page, "patient": every_page, "pdf": ["clinical", "patient"]}
 
 
 def normalise(html):
@@ -150,14 +186,23 @@ def test_review_echoes_each_rating_exactly_as_given(clinician_client):
 def test_record_is_identical_whatever_the_ratings_apart_from_their_echo(clinician_client):
     published_aid()
     consultation = start_consultation(clinician_client)
-    clinician_client.post(reverse("consultation_finalize", args=[consultation.pk]))
     url = reverse("consultation_record", args=[consultation.pk])
-    clinician_client.get(url)  # shows (and so clears) the "record is final" message
 
-    set_ratings(consultation, ["0", "0"])
-    low = normalise(clinician_client.get(url).content.decode())
-    set_ratings(consultation, ["4", "4"])
-    high = normalise(clinician_client.get(url).content.decode())
+    def final_record(values):
+        # A final record's ratings can no longer change, so each set is given to the
+        # consultation in progress and finalized, in a savepoint rolled back after.
+        with transaction.atomic():
+            set_ratings(consultation, values)
+            clinician_client.post(reverse("consultation_finalize", args=[consultation.pk]))
+            clinician_client.get(url)  # shows (and so clears) the "record is final" message
+            html = clinician_client.get(url).content.decode()
+            transaction.set_rollback(True)
+        assert "Final since" in html and html.count('<span class="rating-echo">') == 2
+        # When it was finalized (and its PDFs stored) differs from one render to the next.
+        return normalise(re.sub(r"\d{1,2} [A-Z][a-z]+ \d{4}, \d{2}:\d{2}", "<when>", html))
+
+    low = final_record(["0", "0"])
+    high = final_record(["4", "4"])
 
     assert low == high
 

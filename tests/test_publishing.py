@@ -19,12 +19,10 @@ from aids.models import (
     Section,
 )
 from aids.publishing import (
-    PublishingError,
     PublishRefused,
     version_digest,
     version_new_draft,
     version_publish,
-    version_retire,
 )
 from concurrency_support import run_together, skip_on_sqlite
 from factories import content_row_counts, make_approver, make_draft, make_published, make_user
@@ -129,15 +127,6 @@ def test_version_publish_numbers_per_aid():
     other = make_published("cordotomy", aid_title="Cordotomy")
 
     assert other.number == 1
-
-
-def test_version_publish_number_continues_after_a_retired_version():
-    first = make_published()
-    version_retire(version=first, user=None)
-
-    second = version_publish(version=make_draft(), user=None, change_note="Again.")
-
-    assert second.number == 2
 
 
 def test_version_publish_retires_the_previous_version():
@@ -346,35 +335,6 @@ def test_version_one_is_unchanged_after_version_two_is_published():
     export_v1["version"].pop("status")
     assert after == export_v1
     assert v2.digest != v1.digest
-
-
-# -- retire -----------------------------------------------------------------------------
-
-
-def test_version_retire_takes_the_version_out_of_use():
-    published = make_published()
-
-    version_retire(version=published, user=make_approver())
-
-    assert published.status == AidVersion.Status.RETIRED
-    assert published.retired_at is not None
-    assert published.aid.current_version() is None
-
-
-def test_version_retire_a_draft_is_refused():
-    draft = make_draft()
-
-    with pytest.raises(PublishingError, match="only the published version can be retired"):
-        version_retire(version=draft, user=None)
-
-
-def test_version_retire_without_permission_is_denied():
-    published = make_published()
-
-    with pytest.raises(PermissionDenied):
-        version_retire(version=published, user=make_user())
-
-    assert AidVersion.objects.get(pk=published.pk).status == AidVersion.Status.PUBLISHED
 
 
 def test_version_publish_runs_a_bounded_number_of_queries():

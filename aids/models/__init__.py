@@ -20,6 +20,7 @@ from aids.models.consultation import (  # noqa: F401,E402
     Addendum,
     AuditEvent,
     Consultation,
+    FinalRecordError,
     ItemRecord,
     NOT_SURE_SITE,
     PatientQuestion,

@@ -1,8 +1,14 @@
 """A consultation: one clinician and one patient going through one pinned aid version.
 
 Everything recorded at each step lives here. A finalized consultation never
-changes (the service layer refuses, and the model guard below backs it up);
-corrections are appended as addenda, each producing a new stored record revision.
+changes: the service layer refuses (``ConsultationFinal``), and the model layer
+refuses too, whichever code path tries (``FinalRecordError`` from ``save``,
+``delete``, queryset ``update``/``delete``, ``bulk_create``/``bulk_update``).
+The guard reads the stored status, so a stale in-memory object cannot slip past.
+
+What stays possible once final: audit events, addenda, and each addendum's new
+stored record revision. Addenda and stored records are append-only: once
+written, they are never changed or deleted.
 """
 
 from django.conf import settings
@@ -12,6 +18,39 @@ from aids.models.content import AidVersion, ValueStatement, UnderstandingQuestio
 
 NOTE_LIMIT = 50_000  # one free-text note; documented in the README
 NOT_SURE_SITE = "not_sure"  # the pain site is not known yet
+
+
+class FinalRecordError(Exception):
+    """Raised when anything tries to change a final consultation or a written record."""
+
+
+def _any_final(consultation_ids):
+    ids = {pk for pk in consultation_ids if pk is not None}
+    return bool(ids) and Consultation.objects.filter(
+        pk__in=ids, status=Consultation.Status.FINAL
+    ).exists()
+
+
+class ConsultationQuerySet(models.QuerySet):
+    """Bulk changes obey the final guard too (``save``/``delete`` are bypassed by them)."""
+
+    def _refuse_if_final(self):
+        if self.filter(status=Consultation.Status.FINAL).exists():
+            raise FinalRecordError("These consultations include a final one.")
+
+    def update(self, **kwargs):
+        self._refuse_if_final()
+        return super().update(**kwargs)
+
+    def delete(self):
+        self._refuse_if_final()
+        return super().delete()
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        # Checked before bulk_update's own transaction, which a refusal inside would break.
+        objs = list(objs)
+        self.filter(pk__in=[obj.pk for obj in objs])._refuse_if_final()
+        return super().bulk_update(objs, fields, *args, **kwargs)
 
 
 class Consultation(models.Model):
@@ -81,6 +120,8 @@ class Consultation(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     finalized_at = models.DateTimeField(null=True, blank=True)
 
+    objects = ConsultationQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["clinician", "-created_at"])]
@@ -101,12 +142,121 @@ class Consultation(models.Model):
         labels = dict(self.Position.choices)
         return [str(labels[p]) for p in self.positions or [] if p in labels]
 
+    def _stored_final(self):
+        # The stored row decides, not this object: it may have been loaded before
+        # another request finalized the consultation.
+        return self.pk is not None and _any_final([self.pk])
+
+    def save(self, *args, **kwargs):
+        # Finalizing saves a row whose stored status is still in progress: allowed.
+        if self._stored_final():
+            raise FinalRecordError(f"{self} is final; add an addendum instead.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self._stored_final():
+            raise FinalRecordError(f"{self} is final and cannot be deleted.")
+        return super().delete(*args, **kwargs)
+
+
+class ConsultationPartQuerySet(models.QuerySet):
+    def _refuse_if_final(self, objs=()):
+        if self.filter(consultation__status=Consultation.Status.FINAL).exists() or _any_final(
+            obj.consultation_id for obj in objs
+        ):
+            raise FinalRecordError("These rows belong to a final consultation.")
+
+    def update(self, **kwargs):
+        self._refuse_if_final()
+        return super().update(**kwargs)
+
+    def delete(self):
+        self._refuse_if_final()
+        return super().delete()
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        if _any_final(obj.consultation_id for obj in objs):
+            raise FinalRecordError("These rows belong to a final consultation.")
+        return super().bulk_create(objs, *args, **kwargs)
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        # Checked before bulk_update's own transaction, which a refusal inside would
+        # break: the rows as stored, and the consultations they would be moved to.
+        objs = list(objs)
+        self.filter(pk__in=[obj.pk for obj in objs])._refuse_if_final(objs)
+        return super().bulk_update(objs, fields, *args, **kwargs)
+
 
 class ConsultationPart(models.Model):
+    """Something recorded at a step. Refuses any change once its consultation is final."""
+
     consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="+")
+
+    objects = ConsultationPartQuerySet.as_manager()
 
     class Meta:
         abstract = True
+
+    def _check_not_final(self):
+        # The consultation it is saved into, and the one it is stored in (a row
+        # must not be moved out of a final consultation either).
+        stored = type(self)._base_manager.filter(pk=self.pk).values("consultation_id")
+        final = Consultation.objects.filter(
+            models.Q(pk=self.consultation_id) | models.Q(pk__in=stored),
+            status=Consultation.Status.FINAL,
+        )
+        if final.exists():
+            raise FinalRecordError("This row belongs to a final consultation.")
+
+    def save(self, *args, **kwargs):
+        self._check_not_final()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self._check_not_final()
+        return super().delete(*args, **kwargs)
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def _refuse_if_stored(self, verb):
+        if self.exists():
+            raise FinalRecordError(f"Stored {self.model._meta.verbose_name_plural} are never {verb}.")
+
+    def update(self, **kwargs):
+        self._refuse_if_stored("changed")
+        return super().update(**kwargs)
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        objs = list(objs)
+        self.filter(pk__in=[obj.pk for obj in objs])._refuse_if_stored("changed")
+        return super().bulk_update(objs, fields, *args, **kwargs)
+
+    def delete(self):
+        self._refuse_if_stored("deleted")
+        return super().delete()
+
+
+class AppendOnly(models.Model):
+    """A row that is written once and then never changed or deleted."""
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def _stored(self):
+        return self.pk is not None and type(self)._base_manager.filter(pk=self.pk).exists()
+
+    def save(self, *args, **kwargs):
+        if self._stored():
+            raise FinalRecordError(f"A stored {self._meta.verbose_name} is never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self._stored():
+            raise FinalRecordError(f"A stored {self._meta.verbose_name} is never deleted.")
+        return super().delete(*args, **kwargs)
 
 
 class ItemRecord(ConsultationPart):
@@ -175,7 +325,7 @@ class UnderstandingAnswer(ConsultationPart):
         ]
 
 
-class Addendum(models.Model):
+class Addendum(AppendOnly):
     """A dated correction or addition to a finalized record. Never edited."""
 
     consultation = models.ForeignKey(Consultation, on_delete=models.PROTECT, related_name="addenda")
@@ -207,7 +357,7 @@ class AuditEvent(models.Model):
         ordering = ["at", "pk"]
 
 
-class RecordDocument(models.Model):
+class RecordDocument(AppendOnly):
     """A generated PDF, kept as bytes: later downloads return exactly these bytes."""
 
     class Variant(models.TextChoices):

@@ -46,7 +46,7 @@ def demo_consultation(*, version, clinician, maximal=False):
     c = Consultation.objects.create(
         clinician=clinician, version=version, patient_ref="MRN-4471 (Zoë)",
         present=["patient", "family", "interpreter"], present_other="Daughter Ελένη; interpreter Кирилл",
-        language="Greek (with interpreter)", status=Consultation.Status.FINAL,
+        language="Greek (with interpreter)",
         topic_order=["risks", "benefits", "criteria", "alternatives"], skipped_topics=[],
         sure_before={"sure": "no", "understand": "no", "risks_benefits": "yes", "encouragement": "yes"},
         sure_after={"sure": "no", "understand": "yes", "risks_benefits": "yes", "encouragement": "yes"},
@@ -54,7 +54,7 @@ def demo_consultation(*, version, clinician, maximal=False):
         positions=[Consultation.Position.MORE_TIME, Consultation.Position.FAMILY],
         position_words=note(50_000, 2) if maximal else "I need to talk it over with my daughter first.",
         next_steps=note(50_000, 3) if maximal else "Pain team review next week.\nMDT discussion on the 14th.",
-        follow_up_on=timezone.localdate() + timezone.timedelta(days=14), finalized_at=timezone.now(),
+        follow_up_on=timezone.localdate() + timezone.timedelta(days=14),
     )
     kinds = (("benefit", version.benefits.all()), ("risk", version.risks.all()),
              ("criterion", version.criteria.all()), ("option", version.options.all()))
@@ -74,6 +74,9 @@ def demo_consultation(*, version, clinician, maximal=False):
             status="open" if i == 2 else "answered")
     for i, q in enumerate(version.understanding_questions.all()):
         UnderstandingAnswer.objects.create(consultation=c, question=q, answer=["true", "not_sure"][i % 2])
+    # Final last: from then on the model layer refuses new answers (addenda are allowed).
+    c.status, c.finalized_at = Consultation.Status.FINAL, timezone.now()
+    c.save(update_fields=["status", "finalized_at"])
     for i in range(3 if maximal else 1):
         Addendum.objects.create(consultation=c, author=clinician,
                                 text=note(10_000, i) if maximal else "Daughter phoned: family meeting booked.")
