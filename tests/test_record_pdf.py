@@ -322,6 +322,21 @@ def test_metadata_and_reproducible_bytes(clinician):
     assert render(c) == pdf  # same record, same moment: the same bytes
 
 
+def test_pdf_is_dated_when_generated_whatever_the_time_zone(clinician):
+    c = make_consultation(clinician)
+    summer = datetime.datetime(2026, 7, 1, 9, 5, 7, tzinfo=datetime.timezone(datetime.timedelta(hours=1)))
+    data = record_data(consultation=c, revision=1, generated_at=summer)
+
+    pdf = render_pdf(data, "clinical")
+
+    info = PdfReader(io.BytesIO(pdf)).trailer["/Info"].get_object()
+    assert info["/CreationDate"] == info["/ModDate"] == "D:20260701080507+00'00'"
+    assert PdfReader(io.BytesIO(pdf)).metadata.creation_date == summer
+    assert render_pdf(record_data(consultation=c, revision=1, generated_at=summer), "clinical") == pdf
+    later = record_data(consultation=c, revision=1, generated_at=summer + datetime.timedelta(seconds=1))
+    assert render_pdf(later, "clinical") != pdf
+
+
 def test_queries_do_not_grow_with_the_record(clinician):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext

@@ -10,7 +10,6 @@ import io
 from dataclasses import dataclass, field
 from datetime import timezone as dt_timezone
 from functools import partial
-from types import SimpleNamespace
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
@@ -72,11 +71,19 @@ COPIES = {
 }
 
 
-def _pdf_timestamp(moment):
-    """ReportLab's TimeStamp shape, for the PDF's creation date (UTC)."""
-    utc = moment.astimezone(dt_timezone.utc)
-    return SimpleNamespace(t=utc.timestamp(), lt=utc.timetuple(), YMDhms=utc.timetuple()[:6],
-                           dhh=0, dmm=0, tzname="UTC")
+def pdf_date_formatter(moment):
+    """A date formatter for ``Canvas.setDateFormatter`` that writes ``moment`` (in UTC)
+    as the PDF's CreationDate and ModDate.
+
+    With ``invariant=1`` ReportLab's own timestamp is always 2000-01-01 (that is what
+    makes bytes reproducible); the formatter it calls with that timestamp's fields is
+    public, so ours ignores them and writes the generation time in ReportLab's own
+    format. The bytes still depend only on the input. (The other public route,
+    ``SOURCE_DATE_EPOCH``, is a process-wide environment variable: unsafe while
+    several records render at once.)
+    """
+    stamp = moment.astimezone(dt_timezone.utc).strftime("D:%Y%m%d%H%M%S+00'00'")
+    return lambda *_ymdhms: stamp
 
 
 class _NumberedCanvas(Canvas):
@@ -86,8 +93,7 @@ class _NumberedCanvas(Canvas):
         super().__init__(*args, **kwargs)
         self._renderer = renderer
         self._saved_pages = []
-        # With invariant=1 ReportLab dates every PDF 2000-01-01; date it when generated.
-        self._doc._timeStamp = _pdf_timestamp(renderer.data.generated_at)
+        self.setDateFormatter(pdf_date_formatter(renderer.data.generated_at))
 
     def showPage(self):
         self._saved_pages.append(dict(self.__dict__))
