@@ -13,7 +13,7 @@ from aids.models import (
     Addendum, Consultation, ItemRecord, PatientQuestion, UnderstandingAnswer, ValueRating,
 )
 from aids.record.data import record_data
-from aids.record.pdf import render_pdf
+from aids.record.pdf import RecordRenderer, render_pdf
 from factories import make_published
 
 pytestmark = pytest.mark.django_db
@@ -196,6 +196,46 @@ def test_every_page_is_numbered_and_identified(clinician, copy):
         assert f"Record {c.record_id}, revision 3" in text
         assert "Discussion record - not a recommendation" in text
         assert "generated 25 November 2026, 14:30" in text  # Europe/London: UTC in November
+
+
+def top_margin_text(pdf):
+    """Per page, the text above the page frame (running header, review banner)."""
+    from reportlab.lib.units import mm
+
+    out = []
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        parts = []
+
+        def visit(text, cm, tm, font_dict, font_size):
+            if (tm[5] * cm[3]) + cm[5] > 297 * mm - 24 * mm:
+                parts.append(text)
+
+        page.extract_text(visitor_text=visit)
+        out.append("".join(parts))
+    return out
+
+
+@pytest.mark.parametrize("copy", ["clinical", "patient"])
+def test_running_header_is_on_later_pages_only(clinician, copy):
+    c = make_consultation(clinician)
+    pdf = render(c, copy)
+
+    first, *later = top_margin_text(pdf)
+
+    assert first == ""  # the title block on page 1 says it all
+    assert later
+    for text in later:
+        assert f"Patient reference {c.patient_ref}" in text
+        assert c.version.aid.title in text
+
+
+def test_first_and_later_pages_are_two_page_templates(clinician):
+    data = record_data(consultation=make_consultation(clinician), revision=1, generated_at=GENERATED)
+
+    first, later = RecordRenderer(data, "clinical").page_templates()
+
+    assert (first.id, first.autoNextPageTemplate, later.id) == ("first", "later", "later")
+    assert later.autoNextPageTemplate is None  # "later" stays until the end
 
 
 # --- whatever was typed ---------------------------------------------------------------

@@ -1,9 +1,10 @@
 """The record renderer: one class, two configurations (clinical and patient copy).
 
-Like pretix's invoice renderer: page geometry as attributes, page furniture drawn
-by the canvas, the story built by ``aids.record.sections``. ``invariant=1`` makes
-the bytes depend only on the record's content and its generation time, so the
-same input always gives the same PDF (and tests can compare bytes).
+Like pretix's invoice renderer: page geometry as attributes, hooks to override
+(``page_templates``, ``draw_first_page``, ``draw_later_page`` and the pieces they
+draw), the story built by ``aids.record.sections``. ``invariant=1`` makes the
+bytes depend only on the record's content and its generation time, so the same
+input always gives the same PDF (and tests can compare bytes).
 """
 
 import io
@@ -87,23 +88,33 @@ def pdf_date_formatter(moment):
 
 
 class _NumberedCanvas(Canvas):
-    """Keeps every page until the end, so each can say "Page x of y"."""
+    """Keeps every page until the end, so its furniture can say "Page x of y".
 
-    def __init__(self, *args, renderer, **kwargs):
+    A page template's ``onPage`` hands the canvas, with :meth:`defer`, what to draw on
+    that page; it is drawn at :meth:`save`, when the number of pages is known.
+    """
+
+    def __init__(self, *args, created, **kwargs):
         super().__init__(*args, **kwargs)
-        self._renderer = renderer
         self._saved_pages = []
-        self.setDateFormatter(pdf_date_formatter(renderer.data.generated_at))
+        self._deferred = []
+        self.setDateFormatter(pdf_date_formatter(created))
+
+    def defer(self, draw):
+        """Call ``draw(canvas, page, total)`` on this page once the total is known."""
+        self._deferred.append(draw)
 
     def showPage(self):
         self._saved_pages.append(dict(self.__dict__))
         self._startPage()
+        self._deferred = []
 
     def save(self):
         total = len(self._saved_pages)
         for state in self._saved_pages:
             self.__dict__.update(state)
-            self._renderer.draw_page(self, self._pageNumber, total)
+            for draw in self._deferred:
+                draw(self, self._pageNumber, total)
             super().showPage()
         super().save()
 
@@ -143,29 +154,54 @@ class RecordRenderer:
             "keywords": ["shared decision making", "discussion record", d.record_id],
         }
 
+    def page_templates(self):
+        """The first page (footer only: the title block is in the story) and the later
+        pages (footer and a running header); ReportLab moves to "later" after page 1."""
+        w, h = self.pagesize
+
+        def frame():
+            return Frame(self.margin_x, self.margin_bottom, self.width,
+                         h - self.margin_top - self.margin_bottom, id="body",
+                         leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+
+        return [
+            PageTemplate(id="first", frames=[frame()], autoNextPageTemplate="later",
+                         onPage=lambda canvas, doc: canvas.defer(self.draw_first_page)),
+            PageTemplate(id="later", frames=[frame()],
+                         onPage=lambda canvas, doc: canvas.defer(self.draw_later_page)),
+        ]
+
     def render(self):
         buffer = io.BytesIO()
-        w, h = self.pagesize
-        frame = Frame(self.margin_x, self.margin_bottom, self.width,
-                      h - self.margin_top - self.margin_bottom, id="body",
-                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
         doc = BaseDocTemplate(
             buffer, pagesize=self.pagesize, invariant=1, lang="en-GB",
             initialFontName=self.s["fonts"].regular, initialFontSize=self.copy.base_size,
             leftMargin=self.margin_x, rightMargin=self.margin_x,
             topMargin=self.margin_top, bottomMargin=self.margin_bottom,
-            pageTemplates=[PageTemplate(id="page", frames=[frame])], **self.metadata(),
+            pageTemplates=self.page_templates(), **self.metadata(),
         )
-        doc.build(self.story(), canvasmaker=partial(_NumberedCanvas, renderer=self))
+        doc.build(self.story(),
+                  canvasmaker=partial(_NumberedCanvas, created=self.data.generated_at))
         return buffer.getvalue()
 
     # --- Page furniture (drawn with canvas strings: never parsed as markup) ------
 
-    def draw_page(self, canvas, page, total):
-        d, fonts = self.data, self.s["fonts"]
-        w, h = self.pagesize
-        x0, x1 = self.margin_x, w - self.margin_x
-        size = 8 if self.copy.base_size < 12 else 9
+    @property
+    def furniture_size(self):
+        return 8 if self.copy.base_size < 12 else 9
+
+    def draw_first_page(self, canvas, page, total):
+        self.draw_footer(canvas, page, total)
+        self.draw_review_warning(canvas)
+
+    def draw_later_page(self, canvas, page, total):
+        self.draw_footer(canvas, page, total)
+        self.draw_running_header(canvas)
+        self.draw_review_warning(canvas)
+
+    def draw_footer(self, canvas, page, total):
+        d, fonts, size = self.data, self.s["fonts"], self.furniture_size
+        x0, x1 = self.margin_x, self.pagesize[0] - self.margin_x
         canvas.saveState()
         canvas.setStrokeColor(RULE)
         canvas.setLineWidth(0.5)
@@ -179,21 +215,42 @@ class RecordRenderer:
         canvas.drawString(x0, 12 * mm - size * 1.35, f"Record {d.record_id}, revision {d.revision}")
         canvas.drawRightString(x1, 12 * mm - size * 1.35,
                                f"{self.copy.name}, generated {sections.date_time(d.generated_at)}")
-        if page > 1:
-            right = f"Patient reference {d.consultation.patient_ref}"
-            canvas.drawRightString(x1, h - 16 * mm, right)
-            room = x1 - x0 - stringWidth(right, fonts.regular, size) - 12
-            canvas.drawString(x0, h - 16 * mm, _fit(d.version.aid.title, fonts.regular, size, room))
-            canvas.line(x0, h - 18 * mm, x1, h - 18 * mm)
-        if d.review_overdue:
-            canvas.setFillColor(WARN_TINT)
-            canvas.setStrokeColor(WARN)
-            canvas.rect(x0, h - 12 * mm, x1 - x0, 6.5 * mm, fill=1, stroke=1)
-            canvas.setFillColor(WARN)
-            canvas.setFont(fonts.bold, size)
-            due = sections.long_date(d.version.next_review_due)
-            canvas.drawCentredString((x0 + x1) / 2, h - 9.6 * mm,
-                                     f"Content was past its review date when shown (review was due {due})")
+        canvas.restoreState()
+
+    def draw_running_header(self, canvas):
+        """The aid's title and the patient reference, above the body of later pages."""
+        d, fonts, size = self.data, self.s["fonts"], self.furniture_size
+        w, h = self.pagesize
+        x0, x1 = self.margin_x, w - self.margin_x
+        canvas.saveState()
+        canvas.setStrokeColor(RULE)
+        canvas.setLineWidth(0.5)
+        canvas.setFont(fonts.regular, size)
+        canvas.setFillColor(MUTED)
+        right = f"Patient reference {d.consultation.patient_ref}"
+        canvas.drawRightString(x1, h - 16 * mm, right)
+        room = x1 - x0 - stringWidth(right, fonts.regular, size) - 12
+        canvas.drawString(x0, h - 16 * mm, _fit(d.version.aid.title, fonts.regular, size, room))
+        canvas.line(x0, h - 18 * mm, x1, h - 18 * mm)
+        canvas.restoreState()
+
+    def draw_review_warning(self, canvas):
+        """A banner on every page when the content was past its review date when shown."""
+        d, fonts, size = self.data, self.s["fonts"], self.furniture_size
+        if not d.review_overdue:
+            return
+        w, h = self.pagesize
+        x0, x1 = self.margin_x, w - self.margin_x
+        canvas.saveState()
+        canvas.setLineWidth(0.5)
+        canvas.setFillColor(WARN_TINT)
+        canvas.setStrokeColor(WARN)
+        canvas.rect(x0, h - 12 * mm, x1 - x0, 6.5 * mm, fill=1, stroke=1)
+        canvas.setFillColor(WARN)
+        canvas.setFont(fonts.bold, size)
+        due = sections.long_date(d.version.next_review_due)
+        canvas.drawCentredString((x0 + x1) / 2, h - 9.6 * mm,
+                                 f"Content was past its review date when shown (review was due {due})")
         canvas.restoreState()
 
 
