@@ -1,6 +1,7 @@
 """The PDF record's content, parsed back with pypdf: every section and answer,
 exact text whatever was typed, pages, metadata, and the two copies."""
 
+import dataclasses
 import datetime
 import io
 import re
@@ -13,7 +14,7 @@ from aids.models import (
     Addendum, Consultation, ItemRecord, PatientQuestion, UnderstandingAnswer, ValueRating,
 )
 from aids.record.data import record_data
-from aids.record.pdf import RecordRenderer, render_pdf
+from aids.record.pdf import COPIES, RecordRenderer, render_pdf
 from factories import make_published
 
 pytestmark = pytest.mark.django_db
@@ -160,6 +161,35 @@ def test_topics_follow_the_order_taken(clinician):
     for heading in ["Alternatives: options discussed", "Last-resort criteria", "Benefits", "Risks",
                     "What matters to the patient"]:
         at = position(text, heading, at)
+
+
+def test_a_copy_shows_its_sections_in_its_own_order(clinician):
+    c = make_consultation(clinician, topic_order=["criteria", "benefits", "alternatives", "risks"])
+    data = record_data(consultation=c, revision=1, generated_at=GENERATED)
+    summary_first = dataclasses.replace(
+        COPIES["clinical"], key="summary", name="Summary copy",
+        sections=("header", "plan", "values", "topics", "statement", "colophon"))
+
+    text = body_text(RecordRenderer(data, summary_first).render())
+
+    at = position(text, "Summary copy")
+    for heading in ["Where the patient stands", "Next steps", "What matters to the patient",
+                    "Last-resort criteria", "Benefits", "Alternatives: options discussed", "Risks",
+                    "It does not recommend any treatment.", "About this content and this record"]:
+        at = position(text, heading, at)
+    for left_out in ("The decision\n", "Questions and answers", "Not discussed\n", "References"):
+        assert left_out not in text
+
+
+def test_a_copy_with_an_unknown_section_is_refused():
+    with pytest.raises(ValueError, match="'summry'"):
+        dataclasses.replace(COPIES["clinical"], sections=("header", "summry"))
+
+
+def test_both_copies_show_the_whole_record_in_one_order():
+    assert COPIES["clinical"].sections == COPIES["patient"].sections == (
+        "header", "statement", "decision", "about", "topics", "values", "questions", "plan",
+        "not_discussed", "addenda", "references", "colophon")
 
 
 def test_not_discussed_lists_skipped_topics_and_unticked_items(clinician):

@@ -57,13 +57,31 @@ PATIENT_LABELS = {
 }
 
 
+# The record as both copies show it: "topics" is every topic taken, in the order taken.
+RECORD_SECTIONS = ("header", "statement", "decision", "about", "topics", "values", "questions",
+                   "plan", "not_discussed", "addenda", "references", "colophon")
+
+
 @dataclass(frozen=True)
 class Copy:
+    """One configuration of the renderer: who the copy is for and what it shows.
+
+    ``sections`` names the story builders (keys of ``sections.SECTIONS``) in the
+    order the copy shows them; ``labels`` gives the headings for the builders' keys.
+    """
+
     key: str
     name: str
     base_size: float
     clinician_notes: bool
     labels: dict = field(repr=False)
+    sections: tuple = RECORD_SECTIONS
+
+    def __post_init__(self):
+        unknown = [name for name in self.sections if name not in sections.SECTIONS]
+        if unknown:
+            raise ValueError(f"Copy {self.key!r}: unknown sections {unknown}; "
+                             f"known: {sorted(sections.SECTIONS)}")
 
 
 COPIES = {
@@ -132,15 +150,7 @@ class RecordRenderer:
         self.width = self.pagesize[0] - 2 * self.margin_x
 
     def story(self):
-        story = sections.header(self) + sections.statement_box(self) + sections.decision(self)
-        story += sections.about(self)
-        for topic in self.data.topics:
-            story += sections.topic(self, topic)
-        for builder in (sections.values, sections.questions, sections.plan,
-                        sections.not_discussed, sections.addenda, sections.references,
-                        sections.colophon):
-            story += builder(self)
-        return sections.keep_headings_with_blocks(story)
+        return sections.build_story(self, self.copy.sections)
 
     def metadata(self):
         d = self.data

@@ -1,9 +1,13 @@
-"""Story builders, one per part of the record, in the order the record shows them.
+"""Story builders, one per part of the record, and :data:`SECTIONS`, the registry
+that names them.
 
 Each takes the render context (``ctx.data``, ``ctx.s`` styles, ``ctx.copy`` the
-copy's configuration, ``ctx.width`` the frame width) and returns flowables. Any
-dynamic text goes through ``aids.record.text``; tables hold only short, bounded
-fields (or text measured to fit), never free text, which could outgrow a page.
+copy's configuration, ``ctx.width`` the frame width) and returns flowables. A
+copy lists the names of its sections (``Copy.sections``) and the renderer asks
+:func:`build_story` for them in that order, so a new layout of the record is a
+new list of names. Any dynamic text goes through ``aids.record.text``; tables
+hold only short, bounded fields (or text measured to fit), never free text,
+which could outgrow a page.
 """
 
 from reportlab.platypus import (
@@ -171,6 +175,14 @@ def about(ctx):
 
 
 # --- Topics, in the order taken ----------------------------------------------
+
+def topics(ctx):
+    """Every topic the patient took, in the order taken."""
+    story = []
+    for t in ctx.data.topics:
+        story += topic(ctx, t)
+    return story
+
 
 def topic(ctx, t):
     story = heading(ctx, t.key)
@@ -403,3 +415,29 @@ def colophon(ctx):
         "Kept exactly as generated; corrections are added as dated addenda in a new revision."),
         s["small"]))
     return story
+
+
+# --- The registry -------------------------------------------------------------
+
+SECTIONS = {
+    "header": header,
+    "statement": statement_box,
+    "decision": decision,
+    "about": about,
+    "topics": topics,
+    "values": values,
+    "questions": questions,
+    "plan": plan,
+    "not_discussed": not_discussed,
+    "addenda": addenda,
+    "references": references,
+    "colophon": colophon,
+}
+
+
+def build_story(ctx, names):
+    """The flowables of the sections ``names`` (keys of :data:`SECTIONS`), in that order."""
+    story = []
+    for name in names:
+        story += SECTIONS[name](ctx)
+    return keep_headings_with_blocks(story)
