@@ -3,6 +3,7 @@ exact text whatever was typed, pages, metadata, and the two copies."""
 
 import dataclasses
 import datetime
+import gettext as gettext_module
 import io
 import re
 
@@ -405,6 +406,59 @@ def test_pdf_is_dated_when_generated_whatever_the_time_zone(clinician):
     assert render_pdf(record_data(consultation=c, revision=1, generated_at=summer), "clinical") == pdf
     later = record_data(consultation=c, revision=1, generated_at=summer + datetime.timedelta(seconds=1))
     assert render_pdf(later, "clinical") != pdf
+
+
+def test_record_wording_is_marked_for_translation():
+    from django.utils.functional import Promise
+
+    from aids.record.pdf import AUTHOR, CLINICAL_LABELS, FOOTER_NOTE, PATIENT_LABELS
+    from aids.record.sections import STATEMENT
+
+    lazy = [AUTHOR, FOOTER_NOTE, STATEMENT, *CLINICAL_LABELS.values(), *PATIENT_LABELS.values(),
+            *(copy.name for copy in COPIES.values())]
+    assert all(isinstance(text, Promise) for text in lazy)
+
+
+class _Catalogue(gettext_module.NullTranslations):
+    """A made-up language "xx" with a handful of translations."""
+
+    words = {
+        "Risks": "RISQUES", "Possible risks": "RISQUES POSSIBLES", "Discussed": "DISCUTÉ",
+        "Page %(page)s of %(total)s": "Seite %(page)s von %(total)s",
+        "Discussion record - not a recommendation": "Protokoll - keine Empfehlung",
+        "Patient copy": "Exemplar für Sie", "November": "NOVEMBRE",
+        "Sources: %(keys)s": "Quellen: %(keys)s",
+        "%(filled)s of %(total)s filled": "%(filled)s von %(total)s",
+    }
+
+    def gettext(self, message):
+        return self.words.get(message, message)
+
+    def ngettext(self, singular, plural, number):
+        return self.gettext(singular if number == 1 else plural)
+
+    def to_language(self):
+        return "xx"
+
+
+def test_record_is_written_in_the_active_language(clinician, monkeypatch):
+    from django.utils import translation
+    from django.utils.translation import trans_real
+
+    c = make_consultation(clinician)
+    monkeypatch.setitem(trans_real._translations, "xx", _Catalogue())
+
+    with translation.override("xx"):
+        texts = pages(render(c, "patient"))
+    english = text_of(render(c, "patient"))
+
+    text = "\n".join(texts)
+    for translated in ("RISQUES POSSIBLES", "DISCUTÉ", "Protokoll - keine Empfehlung",
+                       "Exemplar für Sie", "25 NOVEMBRE 2026", "Quellen: ", " von 100"):
+        assert translated in text and translated not in english
+    assert all(f"Seite {n} von {len(texts)}" in page for n, page in enumerate(texts, 1))
+    assert "Page 1 of" not in text and "Possible risks" not in text
+    assert "What matters to you" in text  # no translation: English
 
 
 def test_queries_do_not_grow_with_the_record(clinician):

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import timezone as dt_timezone
 from functools import partial
 
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -21,41 +23,42 @@ from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 from aids.record import sections
 from aids.record.styles import INK, MUTED, RULE, WARN, WARN_TINT, styles
 
-AUTHOR = "SDM discussion aid"
-FOOTER_NOTE = "Discussion record - not a recommendation"
+# Module-level wording is lazy: it is translated when a record is drawn, in the active language.
+AUTHOR = _("SDM discussion aid")
+FOOTER_NOTE = _("Discussion record - not a recommendation")
 
 CLINICAL_LABELS = {
-    "decision": "The decision", "sure": "Decisional conflict (SURE test), before and after",
-    "about": "About the procedure: what was shown", "benefits": "Benefits",
-    "risks": "Risks", "criteria": "Last-resort criteria",
-    "alternatives": "Alternatives: options discussed",
-    "options_intro": "The options the patient chose to look at, with the option grid as shown.",
-    "reaction": "Patient's reaction, as noted", "said": "What was said",
-    "values": "What matters to the patient", "own_words": "In the patient's own words",
-    "questions": "Questions and answers", "understanding": "Check of understanding",
-    "position": "Where the patient stands", "next_steps": "Next steps",
-    "position_words": "In the patient's own words",
-    "preference_words": "Preference stated, in the patient's own words",
-    "not_discussed": "Not discussed", "addenda": "Addenda", "references": "References",
-    "colophon": "About this content and this record",
+    "decision": _("The decision"), "sure": _("Decisional conflict (SURE test), before and after"),
+    "about": _("About the procedure: what was shown"), "benefits": _("Benefits"),
+    "risks": _("Risks"), "criteria": _("Last-resort criteria"),
+    "alternatives": _("Alternatives: options discussed"),
+    "options_intro": _("The options the patient chose to look at, with the option grid as shown."),
+    "reaction": _("Patient's reaction, as noted"), "said": _("What was said"),
+    "values": _("What matters to the patient"), "own_words": _("In the patient's own words"),
+    "questions": _("Questions and answers"), "understanding": _("Check of understanding"),
+    "position": _("Where the patient stands"), "next_steps": _("Next steps"),
+    "position_words": _("In the patient's own words"),
+    "preference_words": _("Preference stated, in the patient's own words"),
+    "not_discussed": _("Not discussed"), "addenda": _("Addenda"), "references": _("References"),
+    "colophon": _("About this content and this record"),
 }
 PATIENT_LABELS = {
     **CLINICAL_LABELS,
-    "sure": "How sure you felt (SURE questions), before and after",
-    "about": "About the procedure: what we showed you",
-    "benefits": "Possible benefits", "risks": "Possible risks",
-    "criteria": "When this procedure is considered",
-    "alternatives": "The choices you looked at",
-    "options_intro": "The choices you wanted to look at, with the answers we went through.",
-    "values": "What matters to you", "own_words": "In your own words",
-    "questions": "Your questions", "understanding": "Checking what we talked about",
-    "position": "Where you are now", "next_steps": "What happens next",
-    "position_words": "In your own words",
-    "preference_words": "The choice you said you prefer, in your own words",
-    "not_discussed": "What we did not talk about", "addenda": "Later additions to this record",
-    "references": "Where the information comes from", "colophon": "About this information",
+    "sure": _("How sure you felt (SURE questions), before and after"),
+    "about": _("About the procedure: what we showed you"),
+    "benefits": _("Possible benefits"), "risks": _("Possible risks"),
+    "criteria": _("When this procedure is considered"),
+    "alternatives": _("The choices you looked at"),
+    "options_intro": _("The choices you wanted to look at, with the answers we went through."),
+    "values": _("What matters to you"), "own_words": _("In your own words"),
+    "questions": _("Your questions"), "understanding": _("Checking what we talked about"),
+    "position": _("Where you are now"), "next_steps": _("What happens next"),
+    "position_words": _("In your own words"),
+    "preference_words": _("The choice you said you prefer, in your own words"),
+    "not_discussed": _("What we did not talk about"),
+    "addenda": _("Later additions to this record"),
+    "references": _("Where the information comes from"), "colophon": _("About this information"),
 }
-
 
 # The record as both copies show it: "topics" is every topic taken, in the order taken.
 RECORD_SECTIONS = ("header", "statement", "decision", "about", "topics", "values", "questions",
@@ -85,8 +88,8 @@ class Copy:
 
 
 COPIES = {
-    "clinical": Copy("clinical", "Clinical copy", 10.0, True, CLINICAL_LABELS),
-    "patient": Copy("patient", "Patient copy", 13.0, False, PATIENT_LABELS),
+    "clinical": Copy("clinical", _("Clinical copy"), 10.0, True, CLINICAL_LABELS),
+    "patient": Copy("patient", _("Patient copy"), 13.0, False, PATIENT_LABELS),
 }
 
 
@@ -155,13 +158,16 @@ class RecordRenderer:
     def metadata(self):
         d = self.data
         return {
-            "title": f"{d.version.aid.title} - discussion record {d.record_id} "
-                     f"revision {d.revision} ({self.copy.name.lower()})",
-            "subject": "Shared decision-making discussion record. It does not recommend "
-                       "any treatment.",
-            "author": AUTHOR,
-            "creator": f"{AUTHOR} (ReportLab)",
-            "keywords": ["shared decision making", "discussion record", d.record_id],
+            "title": gettext("%(title)s - discussion record %(record)s revision %(revision)s "
+                             "(%(copy)s)") % {"title": d.version.aid.title, "record": d.record_id,
+                                              "revision": d.revision,
+                                              "copy": self.copy.name.lower()},
+            "subject": gettext("Shared decision-making discussion record. It does not recommend "
+                               "any treatment."),
+            "author": str(AUTHOR),
+            "creator": gettext("%(author)s (ReportLab)") % {"author": AUTHOR},
+            "keywords": [gettext("shared decision making"), gettext("discussion record"),
+                         d.record_id],
         }
 
     def page_templates(self):
@@ -218,13 +224,17 @@ class RecordRenderer:
         canvas.line(x0, 16 * mm, x1, 16 * mm)
         canvas.setFillColor(INK)
         canvas.setFont(fonts.bold, size)
-        canvas.drawString(x0, 12 * mm, FOOTER_NOTE)
-        canvas.drawRightString(x1, 12 * mm, f"Page {page} of {total}")
+        canvas.drawString(x0, 12 * mm, str(FOOTER_NOTE))
+        canvas.drawRightString(x1, 12 * mm, gettext("Page %(page)s of %(total)s")
+                               % {"page": page, "total": total})
         canvas.setFont(fonts.regular, size)
         canvas.setFillColor(MUTED)
-        canvas.drawString(x0, 12 * mm - size * 1.35, f"Record {d.record_id}, revision {d.revision}")
-        canvas.drawRightString(x1, 12 * mm - size * 1.35,
-                               f"{self.copy.name}, generated {sections.date_time(d.generated_at)}")
+        record = gettext("Record %(record)s, revision %(revision)s") % {
+            "record": d.record_id, "revision": d.revision}
+        generated = gettext("%(copy)s, generated %(when)s") % {
+            "copy": self.copy.name, "when": sections.date_time(d.generated_at)}
+        canvas.drawString(x0, 12 * mm - size * 1.35, record)
+        canvas.drawRightString(x1, 12 * mm - size * 1.35, generated)
         canvas.restoreState()
 
     def draw_running_header(self, canvas):
@@ -237,7 +247,7 @@ class RecordRenderer:
         canvas.setLineWidth(0.5)
         canvas.setFont(fonts.regular, size)
         canvas.setFillColor(MUTED)
-        right = f"Patient reference {d.consultation.patient_ref}"
+        right = gettext("Patient reference %(ref)s") % {"ref": d.consultation.patient_ref}
         canvas.drawRightString(x1, h - 16 * mm, right)
         room = x1 - x0 - stringWidth(right, fonts.regular, size) - 12
         canvas.drawString(x0, h - 16 * mm, _fit(d.version.aid.title, fonts.regular, size, room))
@@ -259,8 +269,8 @@ class RecordRenderer:
         canvas.setFillColor(WARN)
         canvas.setFont(fonts.bold, size)
         due = sections.long_date(d.version.next_review_due)
-        canvas.drawCentredString((x0 + x1) / 2, h - 9.6 * mm,
-                                 f"Content was past its review date when shown (review was due {due})")
+        canvas.drawCentredString((x0 + x1) / 2, h - 9.6 * mm, gettext(
+            "Content was past its review date when shown (review was due %(due)s)") % {"due": due})
         canvas.restoreState()
 
 
