@@ -1,7 +1,9 @@
 """The PDF record's content, parsed back with pypdf: every section and answer,
 exact text whatever was typed, pages, metadata, and the two copies."""
 
+import dataclasses
 import datetime
+import gettext as gettext_module
 import io
 import re
 
@@ -13,7 +15,7 @@ from aids.models import (
     Addendum, Consultation, ItemRecord, PatientQuestion, UnderstandingAnswer, ValueRating,
 )
 from aids.readmodel import record_data
-from aids.record.pdf import render_pdf
+from aids.record.pdf import COPIES, RecordRenderer, render_pdf
 from factories import make_published
 
 pytestmark = pytest.mark.django_db
@@ -171,6 +173,35 @@ def test_topics_follow_the_order_taken(clinician):
         at = position(text, heading, at)
 
 
+def test_a_copy_shows_its_sections_in_its_own_order(clinician):
+    c = make_consultation(clinician, topic_order=["criteria", "benefits", "alternatives", "risks"])
+    data = record_data(consultation=c, revision=1, generated_at=GENERATED)
+    summary_first = dataclasses.replace(
+        COPIES["clinical"], key="summary", name="Summary copy",
+        sections=("header", "plan", "values", "topics", "statement", "colophon"))
+
+    text = body_text(RecordRenderer(data, summary_first).render())
+
+    at = position(text, "Summary copy")
+    for heading in ["Where the patient stands", "Next steps", "What matters to the patient",
+                    "Last-resort criteria", "Benefits", "Alternatives: options discussed", "Risks",
+                    "It does not recommend any treatment.", "About this content and this record"]:
+        at = position(text, heading, at)
+    for left_out in ("The decision\n", "Questions and answers", "Not discussed\n", "References"):
+        assert left_out not in text
+
+
+def test_a_copy_with_an_unknown_section_is_refused():
+    with pytest.raises(ValueError, match="'summry'"):
+        dataclasses.replace(COPIES["clinical"], sections=("header", "summry"))
+
+
+def test_both_copies_show_the_whole_record_in_one_order():
+    assert COPIES["clinical"].sections == COPIES["patient"].sections == (
+        "header", "statement", "decision", "about", "topics", "values", "questions", "plan",
+        "not_discussed", "addenda", "references", "colophon")
+
+
 def test_not_discussed_lists_skipped_topics_and_unticked_items(clinician):
     c = make_consultation(clinician, skipped_topics=["risks"], final=False)
     first_benefit = c.version.benefits.first()
@@ -206,6 +237,46 @@ def test_every_page_is_numbered_and_identified(clinician, copy):
         assert f"Record {c.record_id}, revision 3" in text
         assert "Discussion record - not a recommendation" in text
         assert "generated 25 November 2026, 14:30" in text  # Europe/London: UTC in November
+
+
+def top_margin_text(pdf):
+    """Per page, the text above the page frame (running header, review banner)."""
+    from reportlab.lib.units import mm
+
+    out = []
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        parts = []
+
+        def visit(text, cm, tm, font_dict, font_size):
+            if (tm[5] * cm[3]) + cm[5] > 297 * mm - 24 * mm:
+                parts.append(text)
+
+        page.extract_text(visitor_text=visit)
+        out.append("".join(parts))
+    return out
+
+
+@pytest.mark.parametrize("copy", ["clinical", "patient"])
+def test_running_header_is_on_later_pages_only(clinician, copy):
+    c = make_consultation(clinician)
+    pdf = render(c, copy)
+
+    first, *later = top_margin_text(pdf)
+
+    assert first == ""  # the title block on page 1 says it all
+    assert later
+    for text in later:
+        assert f"Patient reference {c.patient_ref}" in text
+        assert c.version.aid.title in text
+
+
+def test_first_and_later_pages_are_two_page_templates(clinician):
+    data = record_data(consultation=make_consultation(clinician), revision=1, generated_at=GENERATED)
+
+    first, later = RecordRenderer(data, "clinical").page_templates()
+
+    assert (first.id, first.autoNextPageTemplate, later.id) == ("first", "later", "later")
+    assert later.autoNextPageTemplate is None  # "later" stays until the end
 
 
 # --- whatever was typed ---------------------------------------------------------------
@@ -354,6 +425,74 @@ def test_metadata_and_reproducible_bytes(clinician):
     assert meta.creator.startswith("SDM discussion aid")
     assert meta.creation_date == GENERATED
     assert render(c) == pdf  # same record, same moment: the same bytes
+
+
+def test_pdf_is_dated_when_generated_whatever_the_time_zone(clinician):
+    c = make_consultation(clinician)
+    summer = datetime.datetime(2026, 7, 1, 9, 5, 7, tzinfo=datetime.timezone(datetime.timedelta(hours=1)))
+    data = record_data(consultation=c, revision=1, generated_at=summer)
+
+    pdf = render_pdf(data, "clinical")
+
+    info = PdfReader(io.BytesIO(pdf)).trailer["/Info"].get_object()
+    assert info["/CreationDate"] == info["/ModDate"] == "D:20260701080507+00'00'"
+    assert PdfReader(io.BytesIO(pdf)).metadata.creation_date == summer
+    assert render_pdf(record_data(consultation=c, revision=1, generated_at=summer), "clinical") == pdf
+    later = record_data(consultation=c, revision=1, generated_at=summer + datetime.timedelta(seconds=1))
+    assert render_pdf(later, "clinical") != pdf
+
+
+def test_record_wording_is_marked_for_translation():
+    from django.utils.functional import Promise
+
+    from aids.record.pdf import AUTHOR, CLINICAL_LABELS, FOOTER_NOTE, PATIENT_LABELS
+    from aids.record.sections import STATEMENT
+
+    lazy = [AUTHOR, FOOTER_NOTE, STATEMENT, *CLINICAL_LABELS.values(), *PATIENT_LABELS.values(),
+            *(copy.name for copy in COPIES.values())]
+    assert all(isinstance(text, Promise) for text in lazy)
+
+
+class _Catalogue(gettext_module.NullTranslations):
+    """A made-up language "xx" with a handful of translations."""
+
+    words = {
+        "Risks": "RISQUES", "Possible risks": "RISQUES POSSIBLES", "Discussed": "DISCUTÉ",
+        "Page %(page)s of %(total)s": "Seite %(page)s von %(total)s",
+        "Discussion record - not a recommendation": "Protokoll - keine Empfehlung",
+        "Patient copy": "Exemplar für Sie", "November": "NOVEMBRE",
+        "Sources: %(keys)s": "Quellen: %(keys)s",
+        "%(filled)s of %(total)s filled": "%(filled)s von %(total)s",
+    }
+
+    def gettext(self, message):
+        return self.words.get(message, message)
+
+    def ngettext(self, singular, plural, number):
+        return self.gettext(singular if number == 1 else plural)
+
+    def to_language(self):
+        return "xx"
+
+
+def test_record_is_written_in_the_active_language(clinician, monkeypatch):
+    from django.utils import translation
+    from django.utils.translation import trans_real
+
+    c = make_consultation(clinician)
+    monkeypatch.setitem(trans_real._translations, "xx", _Catalogue())
+
+    with translation.override("xx"):
+        texts = pages(render(c, "patient"))
+    english = text_of(render(c, "patient"))
+
+    text = "\n".join(texts)
+    for translated in ("RISQUES POSSIBLES", "DISCUTÉ", "Protokoll - keine Empfehlung",
+                       "Exemplar für Sie", "25 NOVEMBRE 2026", "Quellen: ", " von 100"):
+        assert translated in text and translated not in english
+    assert all(f"Seite {n} von {len(texts)}" in page for n, page in enumerate(texts, 1))
+    assert "Page 1 of" not in text and "Possible risks" not in text
+    assert "What matters to you" in text  # no translation: English
 
 
 def test_queries_do_not_grow_with_the_record(clinician):

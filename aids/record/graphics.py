@@ -1,6 +1,7 @@
 """Icon arrays as vector drawings: filled and outlined circles, so the figure reads
 in black and white and by shape, not by colour alone."""
 
+from django.utils.translation import gettext
 from reportlab.graphics.shapes import Circle, Drawing, String
 
 from aids.record.styles import ACCENT, MUTED
@@ -28,7 +29,9 @@ def icon_array(numerator, denominator, *, width=72, font="Helvetica", font_size=
             fillColor=ACCENT if filled else None, strokeColor=ACCENT if filled else MUTED,
             strokeWidth=0.5,
         ))
-    drawing.add(String(width / 2, 1, f"{numerator} of {denominator} filled",
+    caption = gettext("%(filled)s of %(total)s filled") % {
+        "filled": numerator, "total": denominator}
+    drawing.add(String(width / 2, 1, caption,
                        fontName=font, fontSize=font_size, fillColor=MUTED,
                        textAnchor="middle"))
     return drawing

@@ -1,17 +1,19 @@
 """The record renderer: one class, two configurations (clinical and patient copy).
 
-Like pretix's invoice renderer: page geometry as attributes, page furniture drawn
-by the canvas, the story built by ``aids.record.sections``. ``invariant=1`` makes
-the bytes depend only on the record's content and its generation time, so the
-same input always gives the same PDF (and tests can compare bytes).
+Like pretix's invoice renderer: page geometry as attributes, hooks to override
+(``page_templates``, ``draw_first_page``, ``draw_later_page`` and the pieces they
+draw), the story built by ``aids.record.sections``. ``invariant=1`` makes the
+bytes depend only on the record's content and its generation time, so the same
+input always gives the same PDF (and tests can compare bytes).
 """
 
 import io
 from dataclasses import dataclass, field
 from datetime import timezone as dt_timezone
 from functools import partial
-from types import SimpleNamespace
 
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -21,83 +23,119 @@ from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 from aids.record import sections
 from aids.record.styles import INK, MUTED, RULE, WARN, WARN_TINT, styles
 
-AUTHOR = "SDM discussion aid"
-FOOTER_NOTE = "Discussion record - not a recommendation"
+# Module-level wording is lazy: it is translated when a record is drawn, in the active language.
+AUTHOR = _("SDM discussion aid")
+FOOTER_NOTE = _("Discussion record - not a recommendation")
 
 CLINICAL_LABELS = {
-    "decision": "The decision", "sure": "Decisional conflict (SURE test), before and after",
-    "about": "About the procedure: what was shown", "benefits": "Benefits",
-    "risks": "Risks", "criteria": "Last-resort criteria",
-    "alternatives": "Alternatives: options discussed",
-    "options_intro": "The options the patient chose to look at, with the option grid as shown.",
-    "reaction": "Patient's reaction, as noted", "said": "What was said",
-    "values": "What matters to the patient", "own_words": "In the patient's own words",
-    "questions": "Questions and answers", "understanding": "Check of understanding",
-    "position": "Where the patient stands", "next_steps": "Next steps",
-    "position_words": "In the patient's own words",
-    "preference_words": "Preference stated, in the patient's own words",
-    "not_discussed": "Not discussed", "addenda": "Addenda", "references": "References",
-    "colophon": "About this content and this record",
+    "decision": _("The decision"), "sure": _("Decisional conflict (SURE test), before and after"),
+    "about": _("About the procedure: what was shown"), "benefits": _("Benefits"),
+    "risks": _("Risks"), "criteria": _("Last-resort criteria"),
+    "alternatives": _("Alternatives: options discussed"),
+    "options_intro": _("The options the patient chose to look at, with the option grid as shown."),
+    "reaction": _("Patient's reaction, as noted"), "said": _("What was said"),
+    "values": _("What matters to the patient"), "own_words": _("In the patient's own words"),
+    "questions": _("Questions and answers"), "understanding": _("Check of understanding"),
+    "position": _("Where the patient stands"), "next_steps": _("Next steps"),
+    "position_words": _("In the patient's own words"),
+    "preference_words": _("Preference stated, in the patient's own words"),
+    "not_discussed": _("Not discussed"), "addenda": _("Addenda"), "references": _("References"),
+    "colophon": _("About this content and this record"),
 }
 PATIENT_LABELS = {
     **CLINICAL_LABELS,
-    "sure": "How sure you felt (SURE questions), before and after",
-    "about": "About the procedure: what we showed you",
-    "benefits": "Possible benefits", "risks": "Possible risks",
-    "criteria": "When this procedure is considered",
-    "alternatives": "The choices you looked at",
-    "options_intro": "The choices you wanted to look at, with the answers we went through.",
-    "values": "What matters to you", "own_words": "In your own words",
-    "questions": "Your questions", "understanding": "Checking what we talked about",
-    "position": "Where you are now", "next_steps": "What happens next",
-    "position_words": "In your own words",
-    "preference_words": "The choice you said you prefer, in your own words",
-    "not_discussed": "What we did not talk about", "addenda": "Later additions to this record",
-    "references": "Where the information comes from", "colophon": "About this information",
+    "sure": _("How sure you felt (SURE questions), before and after"),
+    "about": _("About the procedure: what we showed you"),
+    "benefits": _("Possible benefits"), "risks": _("Possible risks"),
+    "criteria": _("When this procedure is considered"),
+    "alternatives": _("The choices you looked at"),
+    "options_intro": _("The choices you wanted to look at, with the answers we went through."),
+    "values": _("What matters to you"), "own_words": _("In your own words"),
+    "questions": _("Your questions"), "understanding": _("Checking what we talked about"),
+    "position": _("Where you are now"), "next_steps": _("What happens next"),
+    "position_words": _("In your own words"),
+    "preference_words": _("The choice you said you prefer, in your own words"),
+    "not_discussed": _("What we did not talk about"),
+    "addenda": _("Later additions to this record"),
+    "references": _("Where the information comes from"), "colophon": _("About this information"),
 }
+
+# The record as both copies show it: "topics" is every topic taken, in the order taken.
+RECORD_SECTIONS = ("header", "statement", "decision", "about", "topics", "values", "questions",
+                   "plan", "not_discussed", "addenda", "references", "colophon")
 
 
 @dataclass(frozen=True)
 class Copy:
+    """One configuration of the renderer: who the copy is for and what it shows.
+
+    ``sections`` names the story builders (keys of ``sections.SECTIONS``) in the
+    order the copy shows them; ``labels`` gives the headings for the builders' keys.
+    """
+
     key: str
     name: str
     base_size: float
     clinician_notes: bool
     labels: dict = field(repr=False)
+    sections: tuple = RECORD_SECTIONS
+
+    def __post_init__(self):
+        unknown = [name for name in self.sections if name not in sections.SECTIONS]
+        if unknown:
+            raise ValueError(f"Copy {self.key!r}: unknown sections {unknown}; "
+                             f"known: {sorted(sections.SECTIONS)}")
 
 
 COPIES = {
-    "clinical": Copy("clinical", "Clinical copy", 10.0, True, CLINICAL_LABELS),
-    "patient": Copy("patient", "Patient copy", 13.0, False, PATIENT_LABELS),
+    "clinical": Copy("clinical", _("Clinical copy"), 10.0, True, CLINICAL_LABELS),
+    "patient": Copy("patient", _("Patient copy"), 13.0, False, PATIENT_LABELS),
 }
 
 
-def _pdf_timestamp(moment):
-    """ReportLab's TimeStamp shape, for the PDF's creation date (UTC)."""
-    utc = moment.astimezone(dt_timezone.utc)
-    return SimpleNamespace(t=utc.timestamp(), lt=utc.timetuple(), YMDhms=utc.timetuple()[:6],
-                           dhh=0, dmm=0, tzname="UTC")
+def pdf_date_formatter(moment):
+    """A date formatter for ``Canvas.setDateFormatter`` that writes ``moment`` (in UTC)
+    as the PDF's CreationDate and ModDate.
+
+    With ``invariant=1`` ReportLab's own timestamp is always 2000-01-01 (that is what
+    makes bytes reproducible); the formatter it calls with that timestamp's fields is
+    public, so ours ignores them and writes the generation time in ReportLab's own
+    format. The bytes still depend only on the input. (The other public route,
+    ``SOURCE_DATE_EPOCH``, is a process-wide environment variable: unsafe while
+    several records render at once.)
+    """
+    stamp = moment.astimezone(dt_timezone.utc).strftime("D:%Y%m%d%H%M%S+00'00'")
+    return lambda *_ymdhms: stamp
 
 
 class _NumberedCanvas(Canvas):
-    """Keeps every page until the end, so each can say "Page x of y"."""
+    """Keeps every page until the end, so its furniture can say "Page x of y".
 
-    def __init__(self, *args, renderer, **kwargs):
+    A page template's ``onPage`` hands the canvas, with :meth:`defer`, what to draw on
+    that page; it is drawn at :meth:`save`, when the number of pages is known.
+    """
+
+    def __init__(self, *args, created, **kwargs):
         super().__init__(*args, **kwargs)
-        self._renderer = renderer
         self._saved_pages = []
-        # With invariant=1 ReportLab dates every PDF 2000-01-01; date it when generated.
-        self._doc._timeStamp = _pdf_timestamp(renderer.data.generated_at)
+        self._deferred = []
+        self.setDateFormatter(pdf_date_formatter(created))
+
+    def defer(self, draw):
+        """Call ``draw(canvas, page, total)`` on this page once the total is known."""
+        self._deferred.append(draw)
 
     def showPage(self):
         self._saved_pages.append(dict(self.__dict__))
         self._startPage()
+        self._deferred = []
 
     def save(self):
         total = len(self._saved_pages)
         for state in self._saved_pages:
             self.__dict__.update(state)
-            self._renderer.draw_page(self, self._pageNumber, total)
+            for draw in self._deferred:
+                draw(self, self._pageNumber, total)
             super().showPage()
         super().save()
 
@@ -115,79 +153,124 @@ class RecordRenderer:
         self.width = self.pagesize[0] - 2 * self.margin_x
 
     def story(self):
-        story = sections.header(self) + sections.statement_box(self) + sections.decision(self)
-        story += sections.about(self)
-        for topic in self.data.topics:
-            story += sections.topic(self, topic)
-        for builder in (sections.values, sections.questions, sections.plan,
-                        sections.not_discussed, sections.addenda, sections.references,
-                        sections.colophon):
-            story += builder(self)
-        return sections.keep_headings_with_blocks(story)
+        return sections.build_story(self, self.copy.sections)
 
     def metadata(self):
         d = self.data
         return {
-            "title": f"{d.version.aid.title} - discussion record {d.record_id} "
-                     f"revision {d.revision} ({self.copy.name.lower()})",
-            "subject": "Shared decision-making discussion record. It does not recommend "
-                       "any treatment.",
-            "author": AUTHOR,
-            "creator": f"{AUTHOR} (ReportLab)",
-            "keywords": ["shared decision making", "discussion record", d.record_id],
+            "title": gettext("%(title)s - discussion record %(record)s revision %(revision)s "
+                             "(%(copy)s)") % {"title": d.version.aid.title, "record": d.record_id,
+                                              "revision": d.revision,
+                                              "copy": self.copy.name.lower()},
+            "subject": gettext("Shared decision-making discussion record. It does not recommend "
+                               "any treatment."),
+            "author": str(AUTHOR),
+            "creator": gettext("%(author)s (ReportLab)") % {"author": AUTHOR},
+            "keywords": [gettext("shared decision making"), gettext("discussion record"),
+                         d.record_id],
         }
+
+    def page_templates(self):
+        """The first page (footer only: the title block is in the story) and the later
+        pages (footer and a running header); ReportLab moves to "later" after page 1."""
+        w, h = self.pagesize
+
+        def frame():
+            return Frame(self.margin_x, self.margin_bottom, self.width,
+                         h - self.margin_top - self.margin_bottom, id="body",
+                         leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+
+        return [
+            PageTemplate(id="first", frames=[frame()], autoNextPageTemplate="later",
+                         onPage=lambda canvas, doc: canvas.defer(self.draw_first_page)),
+            PageTemplate(id="later", frames=[frame()],
+                         onPage=lambda canvas, doc: canvas.defer(self.draw_later_page)),
+        ]
 
     def render(self):
         buffer = io.BytesIO()
-        w, h = self.pagesize
-        frame = Frame(self.margin_x, self.margin_bottom, self.width,
-                      h - self.margin_top - self.margin_bottom, id="body",
-                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
         doc = BaseDocTemplate(
             buffer, pagesize=self.pagesize, invariant=1, lang="en-GB",
             initialFontName=self.s["fonts"].regular, initialFontSize=self.copy.base_size,
             leftMargin=self.margin_x, rightMargin=self.margin_x,
             topMargin=self.margin_top, bottomMargin=self.margin_bottom,
-            pageTemplates=[PageTemplate(id="page", frames=[frame])], **self.metadata(),
+            pageTemplates=self.page_templates(), **self.metadata(),
         )
-        doc.build(self.story(), canvasmaker=partial(_NumberedCanvas, renderer=self))
+        doc.build(self.story(),
+                  canvasmaker=partial(_NumberedCanvas, created=self.data.generated_at))
         return buffer.getvalue()
 
     # --- Page furniture (drawn with canvas strings: never parsed as markup) ------
 
-    def draw_page(self, canvas, page, total):
-        d, fonts = self.data, self.s["fonts"]
-        w, h = self.pagesize
-        x0, x1 = self.margin_x, w - self.margin_x
-        size = 8 if self.copy.base_size < 12 else 9
+    @property
+    def furniture_size(self):
+        return 8 if self.copy.base_size < 12 else 9
+
+    def draw_first_page(self, canvas, page, total):
+        self.draw_footer(canvas, page, total)
+        self.draw_review_warning(canvas)
+
+    def draw_later_page(self, canvas, page, total):
+        self.draw_footer(canvas, page, total)
+        self.draw_running_header(canvas)
+        self.draw_review_warning(canvas)
+
+    def draw_footer(self, canvas, page, total):
+        d, fonts, size = self.data, self.s["fonts"], self.furniture_size
+        x0, x1 = self.margin_x, self.pagesize[0] - self.margin_x
         canvas.saveState()
         canvas.setStrokeColor(RULE)
         canvas.setLineWidth(0.5)
         canvas.line(x0, 16 * mm, x1, 16 * mm)
         canvas.setFillColor(INK)
         canvas.setFont(fonts.bold, size)
-        canvas.drawString(x0, 12 * mm, FOOTER_NOTE)
-        canvas.drawRightString(x1, 12 * mm, f"Page {page} of {total}")
+        canvas.drawString(x0, 12 * mm, str(FOOTER_NOTE))
+        canvas.drawRightString(x1, 12 * mm, gettext("Page %(page)s of %(total)s")
+                               % {"page": page, "total": total})
         canvas.setFont(fonts.regular, size)
         canvas.setFillColor(MUTED)
-        canvas.drawString(x0, 12 * mm - size * 1.35, f"Record {d.record_id}, revision {d.revision}")
-        canvas.drawRightString(x1, 12 * mm - size * 1.35,
-                               f"{self.copy.name}, generated {sections.date_time(d.generated_at)}")
-        if page > 1:
-            right = f"Patient reference {d.consultation.patient_ref}"
-            canvas.drawRightString(x1, h - 16 * mm, right)
-            room = x1 - x0 - stringWidth(right, fonts.regular, size) - 12
-            canvas.drawString(x0, h - 16 * mm, _fit(d.version.aid.title, fonts.regular, size, room))
-            canvas.line(x0, h - 18 * mm, x1, h - 18 * mm)
-        if d.review_overdue:
-            canvas.setFillColor(WARN_TINT)
-            canvas.setStrokeColor(WARN)
-            canvas.rect(x0, h - 12 * mm, x1 - x0, 6.5 * mm, fill=1, stroke=1)
-            canvas.setFillColor(WARN)
-            canvas.setFont(fonts.bold, size)
-            due = sections.long_date(d.version.next_review_due)
-            canvas.drawCentredString((x0 + x1) / 2, h - 9.6 * mm,
-                                     f"Content was past its review date when shown (review was due {due})")
+        record = gettext("Record %(record)s, revision %(revision)s") % {
+            "record": d.record_id, "revision": d.revision}
+        generated = gettext("%(copy)s, generated %(when)s") % {
+            "copy": self.copy.name, "when": sections.date_time(d.generated_at)}
+        canvas.drawString(x0, 12 * mm - size * 1.35, record)
+        canvas.drawRightString(x1, 12 * mm - size * 1.35, generated)
+        canvas.restoreState()
+
+    def draw_running_header(self, canvas):
+        """The aid's title and the patient reference, above the body of later pages."""
+        d, fonts, size = self.data, self.s["fonts"], self.furniture_size
+        w, h = self.pagesize
+        x0, x1 = self.margin_x, w - self.margin_x
+        canvas.saveState()
+        canvas.setStrokeColor(RULE)
+        canvas.setLineWidth(0.5)
+        canvas.setFont(fonts.regular, size)
+        canvas.setFillColor(MUTED)
+        right = gettext("Patient reference %(ref)s") % {"ref": d.consultation.patient_ref}
+        canvas.drawRightString(x1, h - 16 * mm, right)
+        room = x1 - x0 - stringWidth(right, fonts.regular, size) - 12
+        canvas.drawString(x0, h - 16 * mm, _fit(d.version.aid.title, fonts.regular, size, room))
+        canvas.line(x0, h - 18 * mm, x1, h - 18 * mm)
+        canvas.restoreState()
+
+    def draw_review_warning(self, canvas):
+        """A banner on every page when the content was past its review date when shown."""
+        d, fonts, size = self.data, self.s["fonts"], self.furniture_size
+        if not d.review_overdue:
+            return
+        w, h = self.pagesize
+        x0, x1 = self.margin_x, w - self.margin_x
+        canvas.saveState()
+        canvas.setLineWidth(0.5)
+        canvas.setFillColor(WARN_TINT)
+        canvas.setStrokeColor(WARN)
+        canvas.rect(x0, h - 12 * mm, x1 - x0, 6.5 * mm, fill=1, stroke=1)
+        canvas.setFillColor(WARN)
+        canvas.setFont(fonts.bold, size)
+        due = sections.long_date(d.version.next_review_due)
+        canvas.drawCentredString((x0 + x1) / 2, h - 9.6 * mm, gettext(
+            "Content was past its review date when shown (review was due %(due)s)") % {"due": due})
         canvas.restoreState()
 
 

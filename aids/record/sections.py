@@ -1,11 +1,19 @@
-"""Story builders, one per part of the record, in the order the record shows them.
+"""Story builders, one per part of the record, and :data:`SECTIONS`, the registry
+that names them.
 
 Each takes the render context (``ctx.data``, ``ctx.s`` styles, ``ctx.copy`` the
-copy's configuration, ``ctx.width`` the frame width) and returns flowables. Any
-dynamic text goes through ``aids.record.text``; tables hold only short, bounded
-fields (or text measured to fit), never free text, which could outgrow a page.
+copy's configuration, ``ctx.width`` the frame width) and returns flowables. A
+copy lists the names of its sections (``Copy.sections``) and the renderer asks
+:func:`build_story` for them in that order, so a new layout of the record is a
+new list of names. Any dynamic text goes through ``aids.record.text``; tables
+hold only short, bounded fields (or text measured to fit), never free text,
+which could outgrow a page. Our own wording goes through Django's gettext
+(``gettext_lazy`` at module level, named placeholders), so the record is written
+in the active language once a catalogue exists; English needs none.
 """
 
+from django.utils.dates import MONTHS
+from django.utils.translation import gettext, gettext_lazy, ngettext
 from reportlab.platypus import (
     CondPageBreak, HRFlowable, KeepTogether, Paragraph, Spacer, Table, TableStyle,
 )
@@ -15,12 +23,12 @@ from aids.record.graphics import icon_array
 from aids.record.styles import ACCENT, RULE, TINT
 from aids.record.text import esc, paragraphs
 
-STATEMENT = ("This document records a discussion. It does not recommend any treatment. "
-             "The decision belongs to the patient.")
+STATEMENT = gettext_lazy("This document records a discussion. It does not recommend any "
+                         "treatment. The decision belongs to the patient.")
 
 
 def long_date(value):
-    return f"{value.day} {value:%B %Y}" if value else ""
+    return f"{value.day} {MONTHS[value.month]} {value.year}" if value else ""
 
 
 def date_time(value):
@@ -60,7 +68,7 @@ def label(ctx, text, style="label"):
 
 
 def status(ctx, discussed):
-    return Paragraph(esc("Discussed" if discussed else "Not discussed"),
+    return Paragraph(esc(gettext("Discussed") if discussed else gettext("Not discussed")),
                      ctx.s["status" if discussed else "status_no"])
 
 
@@ -93,18 +101,24 @@ def fits(flowables, width, height):
 def header(ctx):
     d, s, w = ctx.data, ctx.s, ctx.width
     v, c = d.version, d.consultation
-    revision = f"Record {d.record_id}, revision {d.revision}"
+    facts = {"record": d.record_id, "revision": d.revision, "count": len(d.addenda)}
     if d.addenda:
-        revision += f" (with {len(d.addenda)} addend{'um' if len(d.addenda) == 1 else 'a'})"
+        revision = ngettext("Record %(record)s, revision %(revision)s (with %(count)s addendum)",
+                            "Record %(record)s, revision %(revision)s (with %(count)s addenda)",
+                            len(d.addenda)) % facts
+    else:
+        revision = gettext("Record %(record)s, revision %(revision)s") % facts
     if d.finalized_at:
-        revision += f". Finalized {date_time(d.finalized_at)}"
+        revision = gettext("%(record)s. Finalized %(when)s") % {
+            "record": revision, "when": date_time(d.finalized_at)}
     pairs = [
-        ("Date and time", date_time(d.started_at)),
-        ("Clinician", d.clinician),
-        ("Patient reference", c.patient_ref),
-        ("Language", c.language),
-        ("Who was present", ", ".join(d.present) or "Not recorded"),
-        ("Content version", f"Version {v.number} - digest {v.short_digest}"),
+        (gettext("Date and time"), date_time(d.started_at)),
+        (gettext("Clinician"), d.clinician),
+        (gettext("Patient reference"), c.patient_ref),
+        (gettext("Language"), c.language),
+        (gettext("Who was present"), ", ".join(d.present) or gettext("Not recorded")),
+        (gettext("Content version"), gettext("Version %(number)s - digest %(digest)s")
+         % {"number": v.number, "digest": v.short_digest}),
     ]
     cells = [[Paragraph(esc(name), s["cell_label"]), Paragraph(esc(value), s["cell_bold"])]
              for name, value in pairs]
@@ -120,7 +134,8 @@ def header(ctx):
     details.setStyle(TableStyle(spans))
     return [
         Paragraph(esc(v.aid.title), s["title"]),
-        Paragraph(esc(f"Shared decision-making discussion record - {ctx.copy.name}"), s["subtitle"]),
+        Paragraph(esc(gettext("Shared decision-making discussion record - %(copy)s")
+                      % {"copy": ctx.copy.name}), s["subtitle"]),
         details,
         Spacer(1, s["base"] * 0.3),
         Paragraph(esc(revision + "."), s["small"]),
@@ -142,21 +157,24 @@ def decision(ctx):
     story = heading(ctx, "decision") + paragraphs(d.version.decision, s["decision"])
     story += paragraphs(d.version.intro, s["shown"], bullet_style=s["shown_bullet"])
     story += [Spacer(1, s["base"] * 0.4), label(ctx, ctx.copy.labels["sure"])]
-    rows = [["", Paragraph(esc("Before"), s["cell_label"]), Paragraph(esc("After"), s["cell_label"])]]
+    rows = [["", Paragraph(esc(gettext("Before")), s["cell_label"]),
+             Paragraph(esc(gettext("After")), s["cell_label"])]]
     for (question, before), (_, after) in zip(d.sure_before.answers, d.sure_after.answers):
         rows.append([question, _yes_no(before), _yes_no(after)])
     w = ctx.width
     story.append(grid(rows, [w * 0.64, w * 0.18, w * 0.18], ctx))
     story.append(Spacer(1, s["base"] * 0.3))
-    story.append(Paragraph(esc(f"Before: {d.sure_before.summary()}"), s["body"]))
-    story.append(Paragraph(esc(f"After: {d.sure_after.summary()}"), s["body"]))
-    story.append(Paragraph(esc("The SURE score is information for the patient and "
-                               "clinician, not a verdict."), s["small"]))
+    story.append(Paragraph(esc(gettext("Before: %(summary)s")
+                               % {"summary": d.sure_before.summary()}), s["body"]))
+    story.append(Paragraph(esc(gettext("After: %(summary)s")
+                               % {"summary": d.sure_after.summary()}), s["body"]))
+    story.append(Paragraph(esc(gettext("The SURE score is information for the patient and "
+                                       "clinician, not a verdict.")), s["small"]))
     return story
 
 
 def _yes_no(value):
-    return {"yes": "Yes", "no": "No"}.get(value, "Not answered")
+    return {"yes": gettext("Yes"), "no": gettext("No")}.get(value, gettext("Not answered"))
 
 
 def about(ctx):
@@ -171,6 +189,14 @@ def about(ctx):
 
 
 # --- Topics, in the order taken ----------------------------------------------
+
+def topics(ctx):
+    """Every topic the patient took, in the order taken."""
+    story = []
+    for t in ctx.data.topics:
+        story += topic(ctx, t)
+    return story
+
 
 def topic(ctx, t):
     story = heading(ctx, t.key)
@@ -194,24 +220,30 @@ def _note(ctx, item, title):
 
 def _refs(ctx, refs):
     keys = ", ".join(r.key for r in refs)
-    return [Paragraph(esc(f"Sources: {keys}"), ctx.s["small"])] if keys else []
+    if not keys:
+        return []
+    return [Paragraph(esc(gettext("Sources: %(keys)s") % {"keys": keys}), ctx.s["small"])]
 
 
 def _outcome(ctx, item, number):
     s, o, w = ctx.s, item.obj, ctx.width
     facts = [status(ctx, item.discussed),
-             Paragraph(esc(f"How likely: {o.frequency_text()}"), s["cell_bold"])]
+             Paragraph(esc(gettext("How likely: %(frequency)s")
+                           % {"frequency": o.frequency_text()}), s["cell_bold"])]
     if not o.has_figure and o.unknown_reason:
         facts += paragraphs(o.unknown_reason, s["shown_cell"])
     if o.time_frame:
-        facts.append(Paragraph(esc(f"Time frame: {o.time_frame}"), s["shown_cell"]))
-    sure = f"How sure the evidence is: {o.get_certainty_display()}"
-    facts.append(Paragraph(esc(sure + (f" ({o.certainty_note})" if o.certainty_note else "")),
-                           s["shown_cell"]))
+        facts.append(Paragraph(esc(gettext("Time frame: %(time_frame)s")
+                                   % {"time_frame": o.time_frame}), s["shown_cell"]))
+    certainty = {"certainty": o.get_certainty_display(), "note": o.certainty_note}
+    sure = (gettext("How sure the evidence is: %(certainty)s (%(note)s)") if o.certainty_note
+            else gettext("How sure the evidence is: %(certainty)s")) % certainty
+    facts.append(Paragraph(esc(sure), s["shown_cell"]))
     if hasattr(o, "severity"):
-        lasting = ("Whether it lasts: not known" if o.lasting == o.Lasting.UNKNOWN
+        lasting = (gettext("Whether it lasts: not known") if o.lasting == o.Lasting.UNKNOWN
                    else o.get_lasting_display())
-        facts.append(Paragraph(esc(f"Severity: {o.get_severity_display()}. {lasting}."),
+        facts.append(Paragraph(esc(gettext("Severity: %(severity)s. %(lasting)s.")
+                                   % {"severity": o.get_severity_display(), "lasting": lasting}),
                                s["shown_cell"]))
     array = icon_array(o.numerator, o.denominator, width=s["base"] * 7.5,
                        font=s["fonts"].regular, font_size=s["base"] * 0.7)
@@ -242,7 +274,7 @@ def _options_intro(ctx, t):
     looked = [i for i in t.items if i.selected or i.discussed]
     if looked:
         return [Paragraph(esc(ctx.copy.labels["options_intro"]), ctx.s["intro"])]
-    return [Paragraph(esc("No option was looked at."), ctx.s["body"])]
+    return [Paragraph(esc(gettext("No option was looked at.")), ctx.s["body"])]
 
 
 def _option(ctx, item, number):
@@ -275,15 +307,16 @@ def values(ctx):
     d, s, w = ctx.data, ctx.s, ctx.width
     story = heading(ctx, "values")
     if d.values:
-        rows = [[Paragraph(esc("Statement"), s["cell_label"]),
-                 Paragraph(esc("How much it matters (0 to 4)"), s["cell_label"])]]
+        rows = [[Paragraph(esc(gettext("Statement")), s["cell_label"]),
+                 Paragraph(esc(gettext("How much it matters (0 to 4)")), s["cell_label"])]]
         rows += [[statement.text, rating] for statement, rating in d.values]
         story.append(grid(rows, [w * 0.68, w * 0.32], ctx))
-        story.append(Paragraph(esc("Ratings are recorded as given; they are not turned into "
-                                   "a choice."), s["small"]))
+        story.append(Paragraph(esc(gettext("Ratings are recorded as given; they are not turned "
+                                           "into a choice.")), s["small"]))
     words = d.consultation.values_own_words
     story.append(label(ctx, ctx.copy.labels["own_words"]))
-    story += paragraphs(words, s["quote"]) if words.strip() else [Paragraph(esc("None recorded."), s["body"])]
+    story += paragraphs(words, s["quote"]) if words.strip() else [
+        Paragraph(esc(gettext("None recorded.")), s["body"])]
     return story
 
 
@@ -291,24 +324,26 @@ def questions(ctx):
     d, s = ctx.data, ctx.s
     story = heading(ctx, "questions")
     if not d.questions:
-        story.append(Paragraph(esc("No questions were recorded."), s["body"]))
+        story.append(Paragraph(esc(gettext("No questions were recorded.")), s["body"]))
     for number, q in enumerate(d.questions, 1):
         asked = paragraphs(q.question, s["body"])
         story.append(KeepTogether([
-            label(ctx, f"Question {number} - {q.get_status_display()}", "status"), *asked[:1],
+            label(ctx, gettext("Question %(number)s - %(status)s")
+                  % {"number": number, "status": q.get_status_display()}, "status"), *asked[:1],
         ]))
         story += asked[1:]
         if q.answer.strip():
-            story += paragraphs(q.answer, s["quote"], prefix="<b>Answer:</b> ")
+            story += paragraphs(q.answer, s["quote"], prefix=f"<b>{esc(gettext('Answer:'))}</b> ")
         else:
-            story.append(Paragraph(esc("No answer recorded."), s["quote"]))
+            story.append(Paragraph(esc(gettext("No answer recorded.")), s["quote"]))
     if any(answer != "Not answered" for _, answer in d.understanding):
         story.append(Paragraph(esc(ctx.copy.labels["understanding"]), s["h2"]))
         for number, (q, answer) in enumerate(d.understanding, 1):
             story.append(KeepTogether([
                 Paragraph(esc(f"{number}. {q.statement}"), s["body"]),
-                Paragraph(esc(f"Answer given: {answer}. The aid's answer: "
-                              f"{q.get_correct_answer_display()}."), s["quote"]),
+                Paragraph(esc(gettext("Answer given: %(answer)s. The aid's answer: %(correct)s.")
+                              % {"answer": answer, "correct": q.get_correct_answer_display()}),
+                          s["quote"]),
             ]))
             story += paragraphs(q.explanation, s["quote"])
     return story
@@ -318,17 +353,19 @@ def plan(ctx):
     d, s = ctx.data, ctx.s
     c = d.consultation
     story = heading(ctx, "position")
-    story.append(Paragraph(esc(d.position_text or "Not recorded"), s["cell_bold"]))
+    story.append(Paragraph(esc(d.position_text or gettext("Not recorded")), s["cell_bold"]))
     for words, key in ((c.position_words, "position_words"), (c.preference_words, "preference_words")):
         if words.strip():
             story += [label(ctx, ctx.copy.labels[key])] + paragraphs(words, s["quote"])
     story += heading(ctx, "next_steps")
     story += paragraphs(c.next_steps, s["body"]) if c.next_steps.strip() else [
-        Paragraph(esc("None recorded."), s["body"])]
-    follow_up = long_date(c.follow_up_on) if c.follow_up_on else "Not set"
-    story.append(Paragraph(esc(f"Follow-up date: {follow_up}"), s["cell_bold"]))
+        Paragraph(esc(gettext("None recorded.")), s["body"])]
+    follow_up = long_date(c.follow_up_on) if c.follow_up_on else gettext("Not set")
+    story.append(Paragraph(esc(gettext("Follow-up date: %(date)s") % {"date": follow_up}),
+                           s["cell_bold"]))
     if d.open_questions_text:
-        story.append(Paragraph(esc(f"Questions still open: {d.open_questions_text}."), s["body"]))
+        story.append(Paragraph(esc(gettext("Questions still open: %(open)s.")
+                                   % {"open": d.open_questions_text}), s["body"]))
     return story
 
 
@@ -339,7 +376,8 @@ def not_discussed(ctx):
     story = heading(ctx, "not_discussed")
     rows = ctx.data.not_discussed
     if not rows:
-        return story + [Paragraph(esc("Every topic and every item was marked as discussed."), s["body"])]
+        return story + [Paragraph(esc(gettext("Every topic and every item was marked as discussed.")),
+                                  s["body"])]
     for row in rows:
         story.append(label(ctx, row.heading))
         story += [Paragraph(esc(text), s["bullet"], bulletText="\u2022") for text in row.labels]
@@ -352,8 +390,9 @@ def addenda(ctx):
         return []
     story = heading(ctx, "addenda")
     for number, addendum in enumerate(ctx.data.addenda, 1):
-        story.append(label(ctx, f"Addendum {number} - {date_time(addendum.created_at)}, "
-                                f"by {person_name(addendum.author)}", "status"))
+        story.append(label(ctx, gettext("Addendum %(number)s - %(when)s, by %(author)s") % {
+            "number": number, "when": date_time(addendum.created_at),
+            "author": person_name(addendum.author)}, "status"))
         story += paragraphs(addendum.text, s["body"])
     return story
 
@@ -372,31 +411,65 @@ def colophon(ctx):
     d, s = ctx.data, ctx.s
     v = d.version
     story = heading(ctx, "colophon")
+    unknown = gettext("not recorded")
     facts = [
-        f"{v.aid.title}, content version {v.number}, published "
-        f"{long_date(v.published_at.date()) if v.published_at else 'date not recorded'}.",
-        f"Content digest (SHA-256): {v.digest or 'not recorded'}",
-        f"Last reviewed: {long_date(v.last_reviewed_on) or 'not recorded'}. "
-        f"Next review due: {long_date(v.next_review_due) or 'not recorded'}.",
+        gettext("%(title)s, content version %(number)s, published %(published)s.") % {
+            "title": v.aid.title, "number": v.number,
+            "published": long_date(v.published_at.date()) if v.published_at
+            else gettext("date not recorded")},
+        gettext("Content digest (SHA-256): %(digest)s") % {"digest": v.digest or unknown},
+        gettext("Last reviewed: %(last)s. Next review due: %(next)s.") % {
+            "last": long_date(v.last_reviewed_on) or unknown,
+            "next": long_date(v.next_review_due) or unknown},
     ]
     if d.review_overdue:
-        facts.append("This content was past its review date when it was shown.")
-    for kind, title in (("author", "Authors"), ("reviewer", "Reviewers")):
+        facts.append(gettext("This content was past its review date when it was shown."))
+    for kind, title in (("author", gettext("Authors: %(names)s.")),
+                        ("reviewer", gettext("Reviewers: %(names)s."))):
         names = [f"{p.name} ({p.role})" if p.role else p.name for p in d.contributors if p.kind == kind]
         if names:
-            facts.append(f"{title}: {'; '.join(names)}.")
+            facts.append(title % {"names": "; ".join(names)})
     for fact in facts:
         story.append(Paragraph(esc(fact), s["small"]))
-    for text, title in ((v.unknowns, "What is not known"), (v.funding_statement, "Funding"),
-                        (v.conflicts_statement, "Conflicts of interest")):
+    for text, title in ((v.unknowns, gettext("What is not known")),
+                        (v.funding_statement, gettext("Funding")),
+                        (v.conflicts_statement, gettext("Conflicts of interest"))):
         if text.strip():
             story += [label(ctx, title)] + paragraphs(text, s["small"], bullet_style=s["small_bullet"])
-    story.append(label(ctx, "This record"))
-    generated = f"Generated {date_time(d.generated_at)}"
-    if d.generated_by:
-        generated += f" by {d.generated_by}"
-    story.append(Paragraph(esc(
-        f"{d.record_id}, revision {d.revision}, {ctx.copy.name.lower()}. {generated}. "
-        "Kept exactly as generated; corrections are added as dated addenda in a new revision."),
+    story.append(label(ctx, gettext("This record")))
+    when = {"when": date_time(d.generated_at), "person": d.generated_by}
+    generated = (gettext("Generated %(when)s by %(person)s") if d.generated_by
+                 else gettext("Generated %(when)s")) % when
+    story.append(Paragraph(esc(gettext(
+        "%(record)s, revision %(revision)s, %(copy)s. %(generated)s. Kept exactly as generated; "
+        "corrections are added as dated addenda in a new revision.") % {
+            "record": d.record_id, "revision": d.revision, "copy": ctx.copy.name.lower(),
+            "generated": generated}),
         s["small"]))
     return story
+
+
+# --- The registry -------------------------------------------------------------
+
+SECTIONS = {
+    "header": header,
+    "statement": statement_box,
+    "decision": decision,
+    "about": about,
+    "topics": topics,
+    "values": values,
+    "questions": questions,
+    "plan": plan,
+    "not_discussed": not_discussed,
+    "addenda": addenda,
+    "references": references,
+    "colophon": colophon,
+}
+
+
+def build_story(ctx, names):
+    """The flowables of the sections ``names`` (keys of :data:`SECTIONS`), in that order."""
+    story = []
+    for name in names:
+        story += SECTIONS[name](ctx)
+    return keep_headings_with_blocks(story)
