@@ -34,15 +34,16 @@ def references_prefetch():
     return Prefetch("references", queryset=Reference.objects.order_by("order", "pk"))
 
 
-def topic_items(version, key):
-    """The pinned version's items of one topic, in order (references and forms
-    prefetched where the topic's items have them): a fixed number of queries,
-    whatever the size."""
+def topic_items(version, key, *, with_forms=True):
+    """The pinned version's items of one topic, in order (references, and the forms
+    each applies to, prefetched where the topic's items have them): a fixed number of
+    queries, whatever the size. ``with_forms=False`` when no pain site was recorded,
+    so relevance is not needed."""
     topic = TOPIC_BY_KEY[key]
     items = getattr(version, topic.relation).all()
     if topic.cited:
         items = items.prefetch_related(references_prefetch())
-    if topic.scoped:
+    if topic.scoped and with_forms:
         items = items.prefetch_related("forms")
     return items
 
@@ -55,7 +56,6 @@ class PainSites:
 
     forms: tuple  # the version's OperationForms chosen, in the version's order
     not_sure: bool
-    all_forms: tuple  # every OperationForm of the version
 
     @property
     def tailored(self):
@@ -85,9 +85,10 @@ class PainSites:
 
 
 def pain_sites(consultation):
-    forms = tuple(consultation.version.operation_forms.all())
-    chosen = set(consultation.pain_sites or [])
-    return PainSites(tuple(f for f in forms if f.key in chosen), NOT_SURE_SITE in chosen, forms)
+    """The pain sites recorded (no query when none was)."""
+    chosen = set(consultation.pain_sites or []) - {NOT_SURE_SITE}
+    forms = tuple(consultation.version.operation_forms.filter(key__in=chosen)) if chosen else ()
+    return PainSites(forms, NOT_SURE_SITE in (consultation.pain_sites or []))
 
 
 def grid_answers(version):
@@ -347,7 +348,7 @@ def record_data(*, consultation, revision=0, generated_at=None, generated_by=Non
     def topic(key):
         kind, scoped = TOPIC_BY_KEY[key].kind, TOPIC_BY_KEY[key].scoped
         rows = []
-        for obj in topic_items(version, key):
+        for obj in topic_items(version, key, with_forms=sites.tailored):
             rec = records.get((kind, obj.pk))
             rows.append(Item(kind, obj, discussed=bool(rec and rec.discussed),
                              selected=bool(rec and rec.selected), note=rec.note if rec else "",

@@ -220,7 +220,7 @@ def filled_consultation(clinician, patient_ref="Clinic-D 8"):
          questions=[{"id": None, "question": "Would I still feel it if I cut my hand?",
                      "answer": "Not in the area that gets relief.", "status": "answered"},
                     {"id": None, "question": "How long would I be in hospital?", "answer": "", "status": "open"}])
-    save("next", fields={"position": Consultation.Position.FAMILY,
+    save("next", fields={"positions": [Consultation.Position.FAMILY],
                          "position_words": "Wants to talk it over with her daughter.",
                          "next_steps": "Pain team review in 2 weeks."})
     c.refresh_from_db()

@@ -73,11 +73,17 @@ def make_document(aid_slug="tractotomy", aid_title="Tractotomy for severe chroni
              "source": "Spine Review", "year": 2019, "doi": "", "url": "https://example.org/r2",
              "note": ""},
         ],
+        "operation_forms": [
+            {"key": "face", "name": "Trigeminal tractotomy-nucleotomy", "pain_site": "The face"},
+            {"key": "arm", "name": "Mesencephalotomy", "pain_site": "The head, neck, arm or upper chest"},
+        ],
         "sections": [
-            {"heading": "What tractotomy is",
-             "body": "Tractotomy is an operation on the brainstem.\n\nIt cuts the nerve path that carries pain."},
-            {"heading": "What happens",
-             "body": "- You stay in hospital for a few days.\n- Most people are awake for part of it."},
+            {"heading": "What tractotomy is", "summary": "An operation on the nerve path that carries pain.",
+             "body": "Tractotomy is an operation on the brainstem.\n\nIt cuts the nerve path that carries pain.",
+             "forms": []},
+            {"heading": "What happens", "summary": "",
+             "body": "- You stay in hospital for a few days.\n- Most people are awake for part of it.",
+             "forms": []},
         ],
         "benefits": [
             _outcome("Less pain", 70, "In the first month", "low", ["R1"]),
@@ -86,7 +92,7 @@ def make_document(aid_slug="tractotomy", aid_title="Tractotomy for severe chroni
         ],
         "risks": [
             dict(_outcome("Numbness on one side of the face", 20, "Often lasting", "low", ["R2"]),
-                 severity="moderate", lasting="sometimes"),
+                 severity="moderate", lasting="sometimes", forms=["face"]),
             dict(_outcome("Unsteady walking", 10, "For a few weeks", "low", ["R2"]),
                  severity="moderate", lasting="no"),
             dict(_outcome("Stroke or death", 2, "During or soon after the operation", "very_low",
@@ -95,9 +101,9 @@ def make_document(aid_slug="tractotomy", aid_title="Tractotomy for severe chroni
         ],
         "criteria": [
             {"statement": "The pain is severe and on one side of the body.",
-             "explanation": "The team talks about where the pain is and how strong it is."},
+             "explanation": "The team talks about where the pain is and how strong it is.", "forms": []},
             {"statement": "Other treatments have been tried.",
-             "explanation": "The team talks about the treatments you have already had."},
+             "explanation": "The team talks about the treatments you have already had.", "forms": []},
         ],
         "options": [
             {"key": "tractotomy", "name": "Tractotomy", "summary": "An operation on the nerve path for pain."},
@@ -110,13 +116,13 @@ def make_document(aid_slug="tractotomy", aid_title="Tractotomy for severe chroni
         ],
         "grid_answers": [
             {"option": "tractotomy", "question": "involves",
-             "text": "An operation and a few days in hospital.", "references": ["R1"]},
+             "text": "An operation and a few days in hospital.", "references": ["R1"], "forms": []},
             {"option": "tractotomy", "question": "relief",
-             "text": "About 70 in 100 people in the first month.", "references": ["R1"]},
+             "text": "About 70 in 100 people in the first month.", "references": ["R1"], "forms": []},
             {"option": "no-procedure", "question": "involves",
-             "text": "No operation. Medicines and care go on as now.", "references": []},
+             "text": "No operation. Medicines and care go on as now.", "references": [], "forms": []},
             {"option": "no-procedure", "question": "relief",
-             "text": "Pain stays about the same as now for most people.", "references": ["R2"]},
+             "text": "Pain stays about the same as now for most people.", "references": ["R2"], "forms": []},
         ],
         "value_statements": [
             {"text": "Having less pain."},
@@ -145,6 +151,7 @@ def _outcome(title, numerator, time_frame, certainty, references):
     return {
         "title": title,
         "description": f"{title}: about {numerator} in 100 people.",
+        "likelihood": "figure",
         "numerator": numerator,
         "denominator": 100,
         "unknown_reason": "",
@@ -152,6 +159,7 @@ def _outcome(title, numerator, time_frame, certainty, references):
         "certainty": certainty,
         "certainty_note": "Based on small studies.",
         "references": references,
+        "forms": [],
     }
 
 

@@ -371,7 +371,7 @@ def test_keyboard_alone_completes_a_consultation(browser, live_server, aid, clin
 
     consultation = Consultation.objects.get()
     assert consultation.topic_order[0] == "risks" and consultation.skipped_topics == ["criteria"]
-    assert consultation.sure_before["sure"] == "no" and consultation.position == "talk_family"
+    assert consultation.sure_before["sure"] == "no" and consultation.positions == ["talk_family"]
     assert kb.unseen_focus == [], kb.unseen_focus
     assert missed == [], missed
     context.close()

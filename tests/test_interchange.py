@@ -42,14 +42,17 @@ def test_export_version_has_the_documented_shape():
     }
     assert v["risks"][2] == {
         "title": "Stroke or death", "description": "Stroke or death: about 2 in 100 people.",
-        "numerator": 2, "denominator": 100, "unknown_reason": "",
+        "likelihood": "figure", "numerator": 2, "denominator": 100, "unknown_reason": "",
         "time_frame": "During or soon after the operation", "certainty": "very_low",
         "certainty_note": "Based on small studies.", "references": ["R1", "R2"],
-        "severity": "life", "lasting": "yes",
+        "severity": "life", "lasting": "yes", "forms": [],
     }
+    assert v["risks"][0]["forms"] == ["face"]
+    assert v["operation_forms"][0] == {
+        "key": "face", "name": "Trigeminal tractotomy-nucleotomy", "pain_site": "The face"}
     assert v["grid_answers"][0] == {
         "option": "tractotomy", "question": "involves",
-        "text": "An operation and a few days in hospital.", "references": ["R1"],
+        "text": "An operation and a few days in hospital.", "references": ["R1"], "forms": [],
     }
     json.dumps(doc)  # serialisable as it is
 
@@ -113,7 +116,8 @@ def test_export_version_runs_a_fixed_number_of_queries():
     with CaptureQueriesContext(connection) as big_queries:
         export_version(big)
 
-    assert len(big_queries) == len(small_queries) <= 16
+    # One query per list, plus the references and the forms of the lists that have them.
+    assert len(big_queries) == len(small_queries) <= 22
 
 
 def test_export_version_reads_what_is_stored_not_unsaved_changes():
@@ -332,8 +336,20 @@ INVALID = [
      "version.benefits[2]: Give both how many and out of how many, or neither."),
     ("numerator-over", _set((V, "risks", 0, "numerator"), 101),
      "version.risks[0].numerator: Cannot be more than the denominator."),
-    ("no-figure-no-reason", lambda d: d[V]["risks"][0].update(numerator=None, denominator=None),
+    ("no-figure-no-reason",
+     lambda d: d[V]["risks"][0].update(likelihood="unknown", numerator=None, denominator=None),
      "version.risks[0].unknown_reason: Without a figure, say why it is not known."),
+    ("figure-kind-without-figure", lambda d: d[V]["risks"][0].update(numerator=None, denominator=None),
+     'version.risks[0].numerator: Give the figure (how many, out of how many), or choose "Not known" '
+     "and say why."),
+    ("everyone-with-a-figure", _set((V, "risks", 0, "likelihood"), "everyone"),
+     'version.risks[0].numerator: "How likely" is "Everyone who has the operation": clear the '
+     'figure, or choose "A figure".'),
+    ("bad-likelihood", _set((V, "risks", 0, "likelihood"), "always"),
+     'version.risks[0].likelihood: "always" is not one of "figure", "everyone", "nearly_everyone", '
+     '"unknown"'),
+    ("unknown-form-key", _set((V, "risks", 0, "forms"), ["elbow"]),
+     'version.risks[0].forms: unknown form key "elbow"'),
     ("bad-url", _set((V, "references", 1, "url"), "not a url"),
      "version.references[1].url: Enter a valid URL."),
     ("bad-year", _set((V, "references", 0, "year"), "2021"),

@@ -85,7 +85,7 @@ def fill(client, consultation, ratings, position, sure):
     post_page(client, consultation, "questions", {
         f"sure_after-{k}": sure for k in ("sure", "understand", "risks_benefits", "encouragement")
     }, nav="stay")
-    next_data = {"next-position": position} if position else {}
+    next_data = {"next-positions": position} if position else {}
     if position == "preference":
         next_data["next-preference_words"] = "The patient's own words about the option they lean to."
     response = post_page(client, consultation, "next", next_data, nav="stay")

@@ -53,7 +53,7 @@ def recorded(clinician):
         {"id": None, "question": "QA answered?", "answer": "Yes.", "status": "answered"},
         {"id": None, "question": "QB still open?", "answer": "", "status": "open"},
     ])
-    save("next", fields={"position": "more_time", "next_steps": "Clinic in two weeks."})
+    save("next", fields={"positions": ["more_time"], "next_steps": "Clinic in two weeks."})
     c.refresh_from_db()
     return c, version, benefits, statements
 

@@ -38,7 +38,7 @@ def make_consultation(clinician, version=None, *, final=True, **fields):
         sure_before={"sure": "no", "understand": "no", "risks_benefits": "yes", "encouragement": "yes"},
         sure_after={"sure": "yes", "understand": "yes", "risks_benefits": "yes", "encouragement": "yes"},
         values_own_words="OWNWORDS I want to stay clear-headed.",
-        position=Consultation.Position.MORE_TIME, position_words="POSWORDS Not yet.",
+        positions=[Consultation.Position.MORE_TIME], position_words="POSWORDS Not yet.",
         preference_words="PREFWORDS none yet", next_steps="NEXTSTEPS See the pain team.",
         follow_up_on=datetime.date(2027, 1, 12),
     )

@@ -7,7 +7,8 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from aids.consultations import SURE_KEYS, record_finalize
+from aids.consultations import record_finalize
+from aids.vocabulary import SURE_KEYS
 from factories import make_recorded_consultation
 from walkthrough_support import step_url, visible_text
 
@@ -31,8 +32,8 @@ def test_review_page_with_three_yes_shows_the_conflict_message(clinician_client,
 
     text = visible_text(clinician_client.get(step_url(consultation, "review")).content.decode())
 
-    assert text.count("Some decisional conflict may be present (SURE score 3 of 4).") == 1
-    assert text.count('All four answered "yes" (SURE score 4 of 4).') == 1  # the "after" answers
+    assert text.count("SURE score 3 of 4 - some decisional conflict may be present.") == 1
+    assert text.count("SURE score 4 of 4 - no decisional conflict shown by this screen.") == 1  # the "after" answers
 
 
 def test_review_page_with_four_yes_shows_no_conflict_message(clinician_client, clinician):
@@ -40,8 +41,8 @@ def test_review_page_with_four_yes_shows_no_conflict_message(clinician_client, c
 
     text = visible_text(clinician_client.get(step_url(consultation, "review")).content.decode())
 
-    assert "decisional conflict" not in text
-    assert text.count('All four answered "yes" (SURE score 4 of 4).') == 2
+    assert "some decisional conflict may be present" not in text
+    assert text.count("SURE score 4 of 4 - no decisional conflict shown by this screen.") == 2
 
 
 @pytest.mark.parametrize("variant", ["clinical", "patient"])

@@ -160,11 +160,11 @@ def test_a_whole_consultation_from_start_to_locked_record(clinician_client, clin
     text = visible_text(page.content.decode())
     assert "Questions still open" in text and "Can I change my mind later?" in text
     assert "SURE score 2 of 4 - some decisional conflict may be present" in text
-    response = post_page(clinician_client, consultation, "next", {"next-position": "preference"})
+    response = post_page(clinician_client, consultation, "next", {"next-positions": "preference"})
     assert response.status_code == 200
     assert "write it in their own words" in visible_text(response.content.decode())
     response = post_page(clinician_client, consultation, "next", {
-        "next-position": "preference",
+        "next-positions": "preference",
         "next-preference_words": "I would like to try the operation.",
         "next-position_words": "I have thought about it a lot.",
         "next-next_steps": "Meet the surgeon in two weeks.",

@@ -149,18 +149,18 @@ def test_next_steps_preference_words_needed_only_for_a_stated_preference(clinici
     published_aid()
     consultation = start_consultation(clinician_client)
 
-    response = post_page(clinician_client, consultation, "next", {"next-position": "more_time"})
+    response = post_page(clinician_client, consultation, "next", {"next-positions": "more_time"})
 
     assert response.status_code == 302
     consultation.refresh_from_db()
-    assert consultation.position == "more_time"
+    assert consultation.positions == ["more_time"]
 
 
 def test_errors_are_linked_to_their_fields(clinician_client):
     published_aid()
     consultation = start_consultation(clinician_client)
 
-    html = post_page(clinician_client, consultation, "next", {"next-position": "preference"}).content.decode()
+    html = post_page(clinician_client, consultation, "next", {"next-positions": "preference"}).content.decode()
 
     assert 'aria-invalid="true"' in html
     assert 'id="id_next-preference_words_error"' in html
