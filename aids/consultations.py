@@ -288,11 +288,24 @@ def _save_items(consultation, items):
                 values["note"] = _check_text(values["note"] or "", "A note")
             record = existing.get(item_id)
             if record is None:
-                ItemRecord.objects.create(consultation=consultation, kind=kind, item_id=item_id, **values)
+                existing[item_id] = ItemRecord.objects.create(
+                    consultation=consultation, kind=kind, item_id=item_id, **values)
             elif any(getattr(record, k) != v for k, v in values.items()):
                 for k, v in values.items():
                     setattr(record, k, v)
                 record.save(update_fields=list(values))
+        if kind == ItemRecord.Kind.OPTION:
+            _keep_options_order(consultation, existing, [item_id for item_id, _v in rows])
+
+
+def _keep_options_order(consultation, records, posted):
+    """The options chosen, in the order the patient chose them: those already listed
+    keep their place, newly chosen ones follow in the order they were posted."""
+    chosen = {item_id for item_id, r in records.items() if r.selected}
+    order = [i for i in consultation.options_order or [] if i in chosen]
+    order += [i for i in posted if i in chosen and i not in order]
+    order += sorted(chosen - set(order))
+    consultation.options_order = order  # written with the step's revision (_bump)
 
 
 def _save_ratings(consultation, ratings):

@@ -20,6 +20,7 @@ lines starting with "- " are list items). Order in each list is the display orde
     "funding_statement": "...", "conflicts_statement": "...", "update_policy": "...",
     "last_reviewed_on": "YYYY-MM-DD" | null, "next_review_due": "YYYY-MM-DD" | null,
     "warnings_justification": "why warnings were accepted",
+    "topic_order": "criteria, alternatives, benefits, risks",  # where the list starts; "" = that
     "ipdas_ticks": {"criterion_key": true},
     "contributors": [{"kind": "author" | "reviewer", "name": "...", "role": "..."}],
     "references": [{"key": "R1", "authors": "...", "title": "...", "source": "...",

@@ -27,6 +27,7 @@ from aids.models import (
     UnderstandingQuestion,
     ValueStatement,
 )
+from aids.vocabulary import parse_topic_order
 
 FORMAT_NAME = "sdm-aid"
 FORMAT_VERSION = 1
@@ -38,7 +39,7 @@ NOT_CANONICAL_FIELDS = INFORMATIVE_FIELDS + ("warnings_justification",)
 VERSION_FIELDS = (
     "decision", "audience", "intro", "unknowns",
     "funding_statement", "conflicts_statement", "update_policy",
-    "last_reviewed_on", "next_review_due", "warnings_justification",
+    "last_reviewed_on", "next_review_due", "warnings_justification", "topic_order",
 )
 
 OUTCOME_FIELDS = (
@@ -154,6 +155,10 @@ def validated(data):
             problems, f"version.{field}", version, AidVersion._meta.get_field(field)
         )
     ipdas = _ipdas_ticks(problems, version)
+    try:
+        parse_topic_order(fields["topic_order"])
+    except ValueError as exc:
+        problems.add("version.topic_order", str(exc))
 
     parts = {}
     for name, model, field_names, cites in PARTS:

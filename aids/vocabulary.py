@@ -1,14 +1,11 @@
 """The decision's vocabulary: steps, topics, the SURE test and the value scale.
 
 One place for the words and rules that the walkthrough (forms, pages, views), the
-services and the record all share. It sits at the bottom of the layers: it reads
-the models' choices and nothing else in the app, so every other module may read
-it and it never reads them.
+services, the record and the models all share. It sits at the bottom of the
+layers and imports nothing from the app, so every other module may read it.
 """
 
 from dataclasses import dataclass
-
-from aids.models import ItemRecord
 
 # The aid a consultation pins when none is named.
 AID_SLUG = "tractotomy"
@@ -57,7 +54,7 @@ class Topic:
     """A topic step: the patient orders the four and may skip any.
 
     ``relation`` is the pinned version's related name for the topic's items and
-    ``kind`` the ``ItemRecord`` kind that records each item; ``cited`` says whether
+    ``kind`` the ``ItemRecord.Kind`` value that records each item; ``cited`` says whether
     its items carry their own references; ``scoped`` whether they say which forms
     of the operation they apply to.
     """
@@ -79,14 +76,14 @@ class Topic:
 
 
 TOPIC_LIST = [
-    Topic("benefits", ItemRecord.Kind.BENEFIT, "benefits",
+    Topic("benefits", "benefit", "benefits",
           "What tractotomy may help with, and how likely that is.", cited=True, scoped=True),
-    Topic("risks", ItemRecord.Kind.RISK, "risks",
+    Topic("risks", "risk", "risks",
           "What can go wrong, how likely that is, and how serious it can be.", cited=True,
           scoped=True),
-    Topic("criteria", ItemRecord.Kind.CRITERION, "criteria",
+    Topic("criteria", "criterion", "criteria",
           "When tractotomy is considered: each point talked through.", scoped=True),
-    Topic("alternatives", ItemRecord.Kind.OPTION, "options",
+    Topic("alternatives", "option", "options",
           "The other options, including no procedure, side by side."),
 ]
 TOPIC_BY_KEY = {t.key: t for t in TOPIC_LIST}
@@ -96,15 +93,41 @@ TOPIC_KIND = {t.key: t.kind for t in TOPIC_LIST}
 TOPIC_STEPS = {t.key: t.step for t in TOPIC_LIST}
 
 
+# Where the list of topics starts when the content sets no order: the patient then
+# chooses. Not benefits first: what the operation is for and the other options come
+# before its outcomes, and benefits and risks sit side by side.
+DEFAULT_TOPIC_ORDER = ["criteria", "alternatives", "benefits", "risks"]
+
+
 def is_topic_order(keys):
     """True when ``keys`` names every topic exactly once."""
     return sorted(keys) == sorted(TOPICS)
 
 
+def parse_topic_order(text):
+    """The content's topic order ("criteria, alternatives, ...") as a list of keys;
+    [] when blank. ``ValueError`` with a plain message when it is not the four topics."""
+    keys = [k.strip().lower() for k in (text or "").split(",") if k.strip()]
+    if not keys:
+        return []
+    if not is_topic_order(keys):
+        raise ValueError("List the four topics once each, separated by commas: "
+                         + ", ".join(TOPICS) + ".")
+    return keys
+
+
+def content_topic_order(version):
+    """The order the version's content lists the topics in before the patient chooses."""
+    try:
+        return parse_topic_order(getattr(version, "topic_order", "")) or list(DEFAULT_TOPIC_ORDER)
+    except ValueError:
+        return list(DEFAULT_TOPIC_ORDER)
+
+
 def topic_order(consultation):
-    """The order of the topic steps: the patient's choice, completed by the default."""
+    """The order of the topic steps: the patient's choice, completed by the content's."""
     chosen = [t for t in (consultation.topic_order or []) if t in TOPIC_BY_KEY]
-    return chosen + [t for t in TOPICS if t not in chosen]
+    return chosen + [t for t in content_topic_order(consultation.version) if t not in chosen]
 
 
 def topic_moved(order, topic, direction):

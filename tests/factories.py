@@ -60,6 +60,7 @@ def make_document(aid_slug="tractotomy", aid_title="Tractotomy for severe chroni
         "last_reviewed_on": (today - datetime.timedelta(days=30)).isoformat(),
         "next_review_due": (today + datetime.timedelta(days=365)).isoformat(),
         "warnings_justification": "",
+        "topic_order": "",
         "ipdas_ticks": {},
         "contributors": [
             {"kind": "author", "name": "Dr Ana Lee", "role": "Pain doctor"},

@@ -150,7 +150,7 @@ def test_topic_order_conflict_shows_both_orders(clinician_client):
 
     text = visible_text(response.content.decode())
     assert response.status_code == 409
-    assert "Saved now Risks, then Benefits, then Last-resort criteria, then Alternatives" in text
-    assert "This page Benefits, then Risks, then Last-resort criteria, then Alternatives" in text
+    assert "Saved now Last-resort criteria, then Alternatives, then Risks, then Benefits" in text
+    assert "This page Last-resort criteria, then Alternatives, then Benefits, then Risks" in text
     consultation.refresh_from_db()
-    assert consultation.topic_order == ["risks", "benefits", "criteria", "alternatives"]
+    assert consultation.topic_order == ["criteria", "alternatives", "risks", "benefits"]

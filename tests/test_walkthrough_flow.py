@@ -10,6 +10,9 @@ from walkthrough_support import form_data, published_aid, start_consultation, st
 
 pytestmark = pytest.mark.django_db
 
+# An aid whose content lists the topics in this order before the patient chooses.
+CONTENT_ORDER = "benefits, risks, criteria, alternatives"
+
 
 def post_page(client, consultation, key, changes=None, nav="next", **extra):
     """GET the step, take what the browser would post, apply ``changes``, POST it."""
@@ -55,7 +58,7 @@ def test_start_post_without_published_version_explains_and_keeps_text(clinician_
 
 
 def test_a_whole_consultation_from_start_to_locked_record(clinician_client, clinician):
-    version = published_aid()
+    version = published_aid(topic_order=CONTENT_ORDER)
     benefits = list(version.benefits.all())
     risks = list(version.risks.all())
     options = list(version.options.all())
@@ -216,7 +219,7 @@ def test_a_whole_consultation_from_start_to_locked_record(clinician_client, clin
 
 
 def test_back_and_jump_save_what_was_typed(clinician_client):
-    published_aid()
+    published_aid(topic_order=CONTENT_ORDER)
     consultation = start_consultation(clinician_client)
 
     back = post_page(clinician_client, consultation, "values",
@@ -232,7 +235,7 @@ def test_back_and_jump_save_what_was_typed(clinician_client):
 
 
 def test_skipped_topic_is_left_out_of_back_and_next(clinician_client):
-    published_aid()
+    published_aid(topic_order=CONTENT_ORDER)
     consultation = start_consultation(clinician_client)
     post_page(clinician_client, consultation, "topics", {"topics-skip_risks": "on"}, nav="stay")
 

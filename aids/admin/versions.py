@@ -120,7 +120,7 @@ class AidVersionAdmin(SimpleHistoryAdmin):
     actions = ["new_draft_action"]
     fieldsets = (
         ("Version", {"fields": ("aid", "status", "version_number", "based_on", "created_by", "created_at")}),
-        ("The decision", {"fields": ("decision", "audience", "intro")}),
+        ("The decision", {"fields": ("decision", "audience", "intro", "topic_order")}),
         ("What we don't know", {"fields": ("unknowns",)}),
         ("About this aid", {"fields": (
             "funding_statement", "conflicts_statement", "update_policy",

@@ -96,6 +96,9 @@ class Consultation(models.Model):
 
     # Topic steps (benefits, risks, criteria, alternatives): order chosen and skipped.
     topic_order = models.JSONField(default=list, blank=True)
+    # Options the patient chose to look at, in the order chosen (ids in the pinned version):
+    # the option grid shows their columns in this order.
+    options_order = models.JSONField(default=list, blank=True)
     skipped_topics = models.JSONField(default=list, blank=True)
     visited_steps = models.JSONField(default=list, blank=True)
 

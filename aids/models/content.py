@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from aids.vocabulary import parse_topic_order
+
 TEXT_LIMIT = 4000  # generous bound for one piece of patient-facing text
 SHORT_LIMIT = 300
 
@@ -97,6 +99,12 @@ class AidVersion(models.Model):
         default=dict, blank=True,
         help_text="IPDAS criteria the reviewer ticked as met (those not derived from content).",
     )
+    topic_order = models.CharField(
+        "order the topics are first listed in", max_length=100, blank=True,
+        help_text="The four topics, separated by commas: benefits, risks, criteria, "
+        "alternatives, in any order. The patient chooses the order in the consultation; "
+        "this is only where the list starts. Empty: criteria, alternatives, benefits, risks.",
+    )
 
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
@@ -144,6 +152,14 @@ class AidVersion(models.Model):
     @property
     def short_digest(self):
         return self.digest[:12]
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        try:
+            parse_topic_order(self.topic_order)
+        except ValueError as exc:
+            raise ValidationError({"topic_order": str(exc)}) from None
 
     def review_overdue(self, on=None):
         from django.utils import timezone
