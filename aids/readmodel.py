@@ -75,6 +75,12 @@ class PainSites:
         return "; ".join(self.labels) or "Not recorded"
 
     @property
+    def places(self):
+        """The places chosen, for a sentence: "the face and the head, neck, ..."."""
+        names = [f.pain_site[:1].lower() + f.pain_site[1:] for f in self.forms]
+        return " and ".join(names)
+
+    @property
     def form_names(self):
         return ", ".join(f.name for f in self.forms)
 

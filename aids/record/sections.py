@@ -119,15 +119,18 @@ def header(ctx):
         (gettext("Who was present"), ", ".join(d.present) or gettext("Not recorded")),
         (gettext("Content version"), gettext("Version %(number)s - digest %(digest)s")
          % {"number": v.number, "digest": v.short_digest}),
+        (gettext("Where the pain is"), d.sites.text),
+        (gettext("Cancer pain"), c.get_cancer_pain_display() or gettext("Not recorded")),
     ]
     cells = [[Paragraph(esc(name), s["cell_label"]), Paragraph(esc(value), s["cell_bold"])]
              for name, value in pairs]
     spans = []
     if s["base"] < 12:  # two short pairs a row; the long ones across the page
         lw = w * 0.17
-        rows = [cells[0] + cells[1], cells[2] + cells[3], cells[4] + ["", ""], cells[5] + ["", ""]]
+        rows = [cells[0] + cells[1], cells[2] + cells[3], cells[4] + ["", ""], cells[5] + ["", ""],
+                cells[6] + ["", ""], cells[7] + ["", ""]]
         widths = [lw, w / 2 - lw, lw, w / 2 - lw]
-        spans = [("SPAN", (1, 2), (3, 2)), ("SPAN", (1, 3), (3, 3))]
+        spans = [("SPAN", (1, r), (3, r)) for r in range(2, 6)]
     else:  # larger type: one pair a row
         rows, widths = cells, [w * 0.3, w * 0.7]
     details = grid(rows, widths, ctx)
@@ -225,9 +228,19 @@ def _refs(ctx, refs):
     return [Paragraph(esc(gettext("Sources: %(keys)s") % {"keys": keys}), ctx.s["small"])]
 
 
+def layer(ctx, item):
+    """Where the item was shown, when a pain site tailored the order: first, or under
+    the other forms. Nothing was hidden either way."""
+    if not ctx.data.sites.tailored:
+        return []
+    text = (gettext("Shown first: it applies to the pain site recorded") if item.relevant
+            else gettext("Shown under \"About the other forms of the operation\""))
+    return [Paragraph(esc(text), ctx.s["small"])]
+
+
 def _outcome(ctx, item, number):
     s, o, w = ctx.s, item.obj, ctx.width
-    facts = [status(ctx, item.discussed),
+    facts = [status(ctx, item.discussed), *layer(ctx, item),
              Paragraph(esc(gettext("How likely: %(frequency)s")
                            % {"frequency": o.frequency_text()}), s["cell_bold"])]
     if not o.has_figure and o.unknown_reason:
@@ -264,7 +277,8 @@ def _outcome(ctx, item, number):
 
 def _criterion(ctx, item, number):
     s, c = ctx.s, item.obj
-    story = [Paragraph(esc(f"{number}. {c.statement}"), s["h2"]), status(ctx, item.discussed)]
+    story = [Paragraph(esc(f"{number}. {c.statement}"), s["h2"]), status(ctx, item.discussed),
+             *layer(ctx, item)]
     story += paragraphs(c.explanation, s["shown"], bullet_style=s["shown_bullet"])
     story += _note(ctx, item, ctx.copy.labels["said"])
     return story

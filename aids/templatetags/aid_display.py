@@ -172,6 +172,18 @@ def option_grid(version, options=None):
     }
 
 
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s")
+
+
+@register.filter
+def section_summary(section):
+    """The section's own one-line summary, or else the first sentence of its text."""
+    if section.summary.strip():
+        return section.summary.strip()
+    first = next(iter(plain_points(section.body)), "")
+    return _SENTENCE_END.split(first, maxsplit=1)[0]
+
+
 @register.filter
 def web_url(url):
     """The URL when it is http(s), else "": a stored link never becomes javascript:."""

@@ -141,8 +141,11 @@ class ItemForm(BoundedForm):
         if kind == ItemRecord.Kind.OPTION:
             self.fields["selected"] = forms.BooleanField(label=title, required=False)
         if not patient_view:
-            self.fields["discussed"] = forms.BooleanField(label="Discussed", required=False)
-            self.fields["note"] = text_field(ItemRecord, "note", label=note_label, rows=2)
+            self.fields["discussed"] = forms.BooleanField(
+                label="Discussed", required=False,
+                widget=forms.CheckboxInput(attrs={"class": "form-check-input"}))
+            self.fields["note"] = text_field(ItemRecord, "note", label=note_label, rows=1)
+            self.fields["note"].widget.attrs["class"] = "form-control"
         for f in self.fields.values():
             f.widget.attrs.pop("maxlength", None)
             f.error_messages["max_length"] = TOO_LONG

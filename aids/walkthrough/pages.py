@@ -8,7 +8,7 @@ fixed number of queries, whatever the number of items.
 
 from aids.consultations import SaveResult, StepChanges, step_save, topic_order_set
 from aids.models import ItemRecord, PatientQuestion, UnderstandingAnswer, ValueRating
-from aids.readmodel import grid_answers, sure_from, topic_items
+from aids.readmodel import grid_answers, pain_sites, sure_from, topic_items
 from aids.vocabulary import STEPS, TOPIC_BY_KEY, TOPIC_STEPS, is_topic_order, topic_order
 from aids.walkthrough import forms as wf
 
@@ -112,10 +112,18 @@ class AboutPage(Page):
     template = "walkthrough/steps/about.html"
 
     def load(self):
-        self.sections = list(self.version.sections.all())
+        self.sites = pain_sites(self.consultation)
+        sections = self.version.sections.all()
+        if self.sites.tailored:
+            sections = sections.prefetch_related("forms")
+        self.sections = list(sections)
 
     def context(self):
-        return {"sections": self.sections}
+        return {
+            "sections_first": [s for s in self.sections if self.sites.is_relevant(s)],
+            "sections_other": [s for s in self.sections if not self.sites.is_relevant(s)],
+            "sites": self.sites,
+        }
 
 
 class TopicsPage(Page):
@@ -167,11 +175,16 @@ class TopicsPage(Page):
 
 
 class ItemsPage(Page):
-    """Benefits, risks or criteria: each item with the clinician's record."""
+    """Benefits, risks, criteria or options: each item with the clinician's record.
+
+    Items that apply to the pain site recorded come first; the others follow
+    under their own heading, never hidden (relevance, never eligibility).
+    """
 
     def load(self):
         self.topic = TOPIC_BY_KEY[self.key]
-        self.items = list(topic_items(self.version, self.key))
+        self.sites = pain_sites(self.consultation)
+        self.items = list(topic_items(self.version, self.key, with_forms=self.sites.tailored))
         self.records = self._records(self.topic.kind)
 
     def build(self):
@@ -193,11 +206,21 @@ class ItemsPage(Page):
     def forms(self):
         return [form for _item, form in self.item_forms if form.fields]
 
+    def marking_all(self):
+        """True when "Mark all as discussed" was pressed (each item can be unticked after)."""
+        return bool(self.data) and self.data.get("mark_all") == self.key
+
     def changes(self):
         kind = self.topic.kind
-        return StepChanges(items=[
-            (kind, item.pk, form.values()) for item, form in self.item_forms if form.fields
-        ])
+        items = []
+        for item, form in self.item_forms:
+            if not form.fields:
+                continue
+            values = form.values()
+            if "discussed" in values and self.marking_all():
+                values["discussed"] = True
+            items.append((kind, item.pk, values))
+        return StepChanges(items=items)
 
     def context(self):
         cited = {}
@@ -205,8 +228,19 @@ class ItemsPage(Page):
             for item in self.items:
                 for ref in item.references.all():
                     cited.setdefault(ref.pk, ref)
+        scoped = self.topic.scoped
+        rows = [
+            {"item": item, "form": form, "open": bool(form.errors),
+             "relevant": not scoped or self.sites.is_relevant(item),
+             "has_note": bool(form.fields.get("note") and str(form["note"].value() or "").strip())}
+            for item, form in self.item_forms
+        ]
         return {
             "item_forms": self.item_forms,
+            "rows_first": [r for r in rows if r["relevant"]],
+            "rows_other": [r for r in rows if not r["relevant"]],
+            "sites": self.sites,
+            "is_risk": self.key == "risks",
             "cited": sorted(cited.values(), key=lambda r: (r.order, r.pk)),
         }
 
