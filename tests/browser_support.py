@@ -22,10 +22,17 @@ def axe_violations(page):
 
 
 def screenshot(page, name):
-    folder = ARTIFACTS / "screenshots"
+    """A full-page screenshot in test-artifacts/screenshots/ (PNG), or, when
+    SCREENS_DIR is set (``scripts/screens``), in that folder as a small JPEG."""
+    target = os.environ.get("SCREENS_DIR")
+    folder = Path(target) if target else ARTIFACTS / "screenshots"
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    if target:
+        path = folder / f"{name}.jpg"
+        page.screenshot(path=str(path), full_page=True, type="jpeg", quality=55)
+    else:
+        path = folder / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
     return path
 
 
@@ -35,6 +42,12 @@ def log_in(page, live_server, username, password):
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_load_state()
+
+
+def open_all_details(page):
+    """Open every disclosure on the page: each item's details layer."""
+    return page.evaluate("() => { const all = document.querySelectorAll('details');"
+                         " all.forEach(d => { d.open = true; }); return all.length; }")
 
 
 def has_horizontal_scroll(page):
@@ -145,6 +158,7 @@ SMALL_TARGETS_JS = """(size) => {
   const out = [];
   for (const el of document.querySelectorAll('main a[href], main button, main input, main select, main textarea, main summary')) {
     if (el.type === 'hidden' || !el.getClientRects().length || el.closest('.visually-hidden')) continue;
+    if (el.checkVisibility && !el.checkVisibility()) continue;  // inside a closed <details>
     if (el.tagName === 'A' && el.closest('p, li, dd, td, th') && !el.matches('.btn, .step-entry-link')) {
       const text = el.closest('p, li, dd, td, th').innerText.trim();
       if (text !== el.innerText.trim()) continue;  // a link within a sentence
@@ -189,7 +203,7 @@ def filled_consultation(clinician, patient_ref="Clinic-D 8"):
     from aids.models import Consultation, ItemRecord
 
     c = consultation_start(clinician=clinician, patient_ref=patient_ref, present=["patient", "family"],
-                           present_other="Ward nurse")
+                           present_other="Ward nurse", pain_sites=["trigeminal"], cancer_pain="yes")
     v = c.version
 
     def save(step, **changes):

@@ -17,6 +17,7 @@ from aids.models import Aid, AidVersion
 from aids.publishing import version_new_draft
 from aids.vocabulary import STEPS
 from browser_support import (
+    open_all_details,
     PASSWORD,
     axe_violations,
     clipped_elements,
@@ -244,9 +245,11 @@ def test_icon_arrays_have_text_alternatives_and_differ_in_shape(browser, live_se
     context, page = new_page(browser, live_server, "tablet")
     for key in ("benefits", "risks"):
         page.goto(step_url(live_server, consultation, key))
+        images = page.get_by_role("img", name=re.compile(r"^About \d+ in 100 people: \d+ filled, \d+ outlined$"))
+        assert images.count() == 0  # the summary layer: pictures are in each item's details
+        open_all_details(page)
         arrays = page.locator("svg.icon-array")
         assert arrays.count() >= 3
-        images = page.get_by_role("img", name=re.compile(r"^About \d+ in 100 people: \d+ filled, \d+ outlined$"))
         assert images.count() == arrays.count()
         # Each array's label says the same as the figure written above it.
         for frequency, label in page.evaluate("""() => [...document.querySelectorAll('svg.icon-array')].map(

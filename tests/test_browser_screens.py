@@ -1,7 +1,9 @@
 """Every step at three screen sizes (phone, tablet, desktop): axe, no sideways
 scrolling, touch targets of at least 24 CSS px, control borders of at least 3:1
 contrast, and a full-page screenshot of
-each in test-artifacts/screenshots/ to look at. The review page printed to A4.
+each in test-artifacts/screenshots/ to look at (``scripts/screens`` writes them to
+docs/screens/ instead). Each topic step is checked as it opens (its summary layer)
+and with every item's details open. The review page printed to A4.
 
 The consultation is part way through (filled_consultation), so the screens show
 what a real one shows: a skipped topic, notes, answers, an open question.
@@ -22,6 +24,7 @@ from browser_support import (
     has_horizontal_scroll,
     load_real_aid,
     new_page,
+    open_all_details,
     screenshot,
     small_targets,
 )
@@ -53,20 +56,24 @@ def open_step(page, live_server, consultation, key):
 def test_every_step_at_every_screen_size(browser, live_server, consultation, size):
     context, page = new_page(browser, live_server, size)
     problems = []
-    for key in STEPS:
+    for number, key in enumerate(STEPS, 1):
         open_step(page, live_server, consultation, key)
-        violations = axe_violations(page)
+        screenshot(page, f"{size}-{number:02d}-{key}")  # the summary layer, as it opens
+        # Checked as it opens, then with every item's details open.
+        for layer in ("summary", "details"):
+            if layer == "details" and not open_all_details(page):
+                continue
+            if has_horizontal_scroll(page):
+                problems.append((key, layer, "scrolls sideways"))
+            small = small_targets(page)
+            if small:
+                problems.append((key, layer, "targets under 24 px", small))
+            faint = faint_controls(page)
+            if faint:
+                problems.append((key, layer, "control borders under 3:1", faint))
+        violations = axe_violations(page)  # with everything open: all the content
         if violations:
             problems.append((key, violations))
-        if has_horizontal_scroll(page):
-            problems.append((key, "scrolls sideways"))
-        small = small_targets(page)
-        if small:
-            problems.append((key, "targets under 24 px", small))
-        faint = faint_controls(page)
-        if faint:
-            problems.append((key, "control borders under 3:1", faint))
-        screenshot(page, f"step-{key}-{size}")
     assert problems == [], "\n".join(map(str, problems))
     context.close()
 
