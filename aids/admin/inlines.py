@@ -80,24 +80,27 @@ class PartInline:
             return self._cache_choices(super().formfield_for_foreignkey(db_field, request, **kwargs))
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+    # Many-to-many links within the version: (model, label of each choice, field
+    # label or None to keep the model's, help text).
+    VERSION_LINKS = {
+        "references": (Reference, lambda ref: ref.key, None,
+                       "The references that support this. Add references first, then save."),
+        "forms": (OperationForm, lambda form: form.name, "Applies to these forms of the operation",
+                  "Leave all unticked when it applies to every form. Add the forms first, then save."),
+    }
+
     def formfield_for_manytomany(self, db_field, request, **kwargs):
-        if db_field.name == "references":
-            kwargs["queryset"] = self._scoped(Reference)
-            kwargs["widget"] = forms.CheckboxSelectMultiple(attrs={"class": "reference-choices"})
-            field = super().formfield_for_manytomany(db_field, request, **kwargs)
-            field.label_from_instance = lambda ref: ref.key
-            field.help_text = "The references that support this. Add references first, then save."
-            return self._cache_choices(field)
-        if db_field.name == "forms":
-            kwargs["queryset"] = self._scoped(OperationForm)
-            kwargs["widget"] = forms.CheckboxSelectMultiple(attrs={"class": "form-choices"})
-            field = super().formfield_for_manytomany(db_field, request, **kwargs)
-            field.label_from_instance = lambda form: form.name
-            field.label = "Applies to these forms of the operation"
-            field.help_text = ("Leave all unticked when it applies to every form. Add the forms "
-                               "first, then save.")
-            return self._cache_choices(field)
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
+        link = self.VERSION_LINKS.get(db_field.name)
+        if link is None:
+            return super().formfield_for_manytomany(db_field, request, **kwargs)
+        model, choice_label, label, help_text = link
+        kwargs["queryset"] = self._scoped(model)
+        kwargs["widget"] = forms.CheckboxSelectMultiple(attrs={"class": f"{db_field.name}-choices"})
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        field.label_from_instance = choice_label
+        field.label = label or field.label
+        field.help_text = help_text
+        return self._cache_choices(field)
 
 
 class ReferenceInline(PartInline, admin.TabularInline):
