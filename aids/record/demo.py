@@ -46,7 +46,7 @@ def demo_consultation(*, version, clinician, maximal=False):
     c = Consultation.objects.create(
         clinician=clinician, version=version, patient_ref="MRN-4471 (Zoë)",
         present=["patient", "family", "interpreter"], present_other="Daughter Ελένη; interpreter Кирилл",
-        language="Greek (with interpreter)",
+        language="Greek (with interpreter)", pain_sites=["mesencephalotomy"], cancer_pain="yes",
         topic_order=["risks", "benefits", "criteria", "alternatives"], skipped_topics=[],
         sure_before={"sure": "no", "understand": "no", "risks_benefits": "yes", "encouragement": "yes"},
         sure_after={"sure": "no", "understand": "yes", "risks_benefits": "yes", "encouragement": "yes"},
