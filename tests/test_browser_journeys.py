@@ -161,8 +161,12 @@ def test_clinician_completes_a_consultation_and_downloads_both_records(browser, 
     check("review, patient view")
     click_and_wait(page, page.get_by_role("link", name="Switch to clinician view"))
 
-    # Finalize, then both PDFs.
-    click_and_wait(page, page.get_by_role("button", name="Finalize record"))
+    # Finalize: first the confirmation of what was not discussed, then the record; then both PDFs.
+    click_and_wait(page, page.get_by_role("link", name="Finalize record"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Finalize the record?")
+    expect(main).to_contain_text("Last-resort criteria: skipped - none of these was discussed")
+    check("finalize confirmation")
+    click_and_wait(page, page.get_by_role("button", name="Finalize the record now"))
     expect(page.get_by_role("heading", level=1)).to_contain_text("Record SDM-")
     expect(page.locator("main")).to_contain_text("The record is final")
     check("record, final")
@@ -353,6 +357,10 @@ def test_keyboard_alone_completes_a_consultation(browser, live_server, aid, clin
     # Review: everything is there; finalize by keyboard.
     expect(page.locator("main")).to_contain_text(TYPED["own_words"])
     kb.tab_to("Finalize record")
+    missed.extend((page.url, key) for key in kb.missed())
+    kb.go()
+    kb.arrive("Finalize the record?")
+    kb.tab_to("Finalize the record now")
     missed.extend((page.url, key) for key in kb.missed())
     kb.go()
     kb.arrive("Record SDM-")
