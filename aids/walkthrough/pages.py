@@ -9,7 +9,7 @@ fixed number of queries, whatever the number of items.
 from aids.consultations import SaveResult, StepChanges, step_save, topic_order_set
 from aids.models import ItemRecord, PatientQuestion, UnderstandingAnswer, ValueRating
 from aids.readmodel import grid_answers, sure_from, topic_items
-from aids.vocabulary import STEPS, TOPIC_BY_KEY, TOPIC_STEPS, is_topic_order, topic_order
+from aids.vocabulary import STEPS, TOPIC_BY_KEY, TOPIC_STEPS, all_steps, is_topic_order, topic_order
 from aids.walkthrough import forms as wf
 
 
@@ -163,7 +163,9 @@ class TopicsPage(Page):
             }
             for i, t in enumerate(self.order)
         ]
-        return {"cards": cards}
+        steps = all_steps(self.consultation)
+        after = next(s for s in steps[steps.index(self.step) + 1:] if not s.topic)
+        return {"cards": cards, "after_topics": after}  # what comes next when every topic is skipped
 
 
 class ItemsPage(Page):
