@@ -100,6 +100,9 @@ CONTROLS_JS = """(root) => {
   for (const el of document.querySelector(root).querySelectorAll(sel)) {
     if (el.disabled || el.type === 'hidden' || el.getAttribute('tabindex') === '-1') continue;
     if (!el.getClientRects().length || getComputedStyle(el).visibility === 'hidden') continue;
+    // What a closed <details> holds is reached once its summary is opened.
+    const closed = el.closest('details:not([open])');
+    if (closed && !(el.tagName === 'SUMMARY' && el.parentElement === closed)) continue;
     const name = (el.getAttribute('aria-label') || el.innerText || el.value || '').trim().slice(0, 60);
     keys.add(el.type === 'radio' ? 'radio:' + el.name
       : el.id ? '#' + el.id : el.tagName.toLowerCase() + ':' + (el.name || '') + ':' + (el.value || '') + ':' + name);
