@@ -65,7 +65,7 @@ def test_finalize_confirmation_lists_a_skipped_topic_and_the_empty_sections(
                   "The SURE questions at the start: not asked"):
         assert empty in text, empty
     html = response.content.decode()
-    assert f'href="{step_url(consultation, "next")}">Go to Next steps' in html
+    assert f'href="{step_url(consultation, "next")}">Go to the step "Next steps"' in html
     assert f'action="{finalize_url(consultation)}"' in html
     assert '<input type="hidden" name="confirm" value="yes">' in html
 

@@ -2,10 +2,10 @@
 //
 // The page works without this script: each move button posts the form, which saves
 // the new order and comes back with the card moved. With it, the card moves at once,
-// the hidden order field follows, focus stays on the button pressed (or on the card's
-// other button once it reaches an end), the move is announced, and a change event
-// lets autosave.js save the order in the background. The step list, the step count
-// and the Next button follow the order and the skips as they change.
+// the hidden order field follows, the page scrolls with it, focus stays on the button
+// pressed (or on the card's other button once it reaches an end), the move is
+// announced, and a change event lets autosave.js save the order in the background.
+// The step list, the step count and the Next button follow the order and the skips.
 (function () {
   "use strict";
 
@@ -102,9 +102,14 @@
     var up = button.getAttribute("data-move") === "up";
     var other = up ? card.previousElementSibling : card.nextElementSibling;
     if (!other) { return; }
+    var before = button.getBoundingClientRect().top;
     list.insertBefore(card, up ? other : other.nextElementSibling);
     follow();
-    (button.disabled ? card.querySelector('[data-move="' + (up ? "down" : "up") + '"]') : button).focus();
+    // The page scrolls with the card, so the button pressed stays under the pointer
+    // (and the finger) and the next press moves the same card again.
+    window.scrollBy({ top: button.getBoundingClientRect().top - before, behavior: "instant" });
+    var target = button.disabled ? card.querySelector('[data-move="' + (up ? "down" : "up") + '"]') : button;
+    target.focus({ preventScroll: true });
     var all = cards();
     say(card.getAttribute("data-title") + " moved " + (up ? "up" : "down") + ": now " +
         (all.indexOf(card) + 1) + " of " + all.length + ".");
