@@ -148,6 +148,8 @@ SMALL_TARGETS_JS = """(size) => {
   const out = [];
   for (const el of document.querySelectorAll('main a[href], main button, main input, main select, main textarea, main summary')) {
     if (el.type === 'hidden' || !el.getClientRects().length || el.closest('.visually-hidden')) continue;
+    const closed = el.closest('details:not([open])');  // not a target until its summary opens it
+    if (closed && !(el.tagName === 'SUMMARY' && el.parentElement === closed)) continue;
     if (el.tagName === 'A' && el.closest('p, li, dd, td, th') && !el.matches('.btn, .step-entry-link')) {
       const text = el.closest('p, li, dd, td, th').innerText.trim();
       if (text !== el.innerText.trim()) continue;  // a link within a sentence
