@@ -113,6 +113,9 @@ CONTROLS_JS = """(root) => {
   for (const el of document.querySelector(root).querySelectorAll(sel)) {
     if (el.disabled || el.type === 'hidden' || el.getAttribute('tabindex') === '-1') continue;
     if (!el.getClientRects().length || getComputedStyle(el).visibility === 'hidden') continue;
+    // What a closed <details> holds is reached once its summary is opened.
+    const closed = el.closest('details:not([open])');
+    if (closed && !(el.tagName === 'SUMMARY' && el.parentElement === closed)) continue;
     const name = (el.getAttribute('aria-label') || el.innerText || el.value || '').trim().slice(0, 60);
     keys.add(el.type === 'radio' ? 'radio:' + el.name
       : el.id ? '#' + el.id : el.tagName.toLowerCase() + ':' + (el.name || '') + ':' + (el.value || '') + ':' + name);
@@ -158,7 +161,8 @@ SMALL_TARGETS_JS = """(size) => {
   const out = [];
   for (const el of document.querySelectorAll('main a[href], main button, main input, main select, main textarea, main summary')) {
     if (el.type === 'hidden' || !el.getClientRects().length || el.closest('.visually-hidden')) continue;
-    if (el.checkVisibility && !el.checkVisibility()) continue;  // inside a closed <details>
+    const closed = el.closest('details:not([open])');  // not a target until its summary opens it
+    if (closed && !(el.tagName === 'SUMMARY' && el.parentElement === closed)) continue;
     if (el.tagName === 'A' && el.closest('p, li, dd, td, th') && !el.matches('.btn, .step-entry-link')) {
       const text = el.closest('p, li, dd, td, th').innerText.trim();
       if (text !== el.innerText.trim()) continue;  // a link within a sentence

@@ -20,6 +20,7 @@ OWNER_EXPECTS = {
     "consultation_resume": ("get", "open", 302),
     "consultation_step": ("get", "open", 200),
     "consultation_finalize": ("post", "open", 302),
+    "consultation_finalize_confirm": ("get", "open", 200),
     "consultation_record": ("get", "final", 200),
     "addendum_add": ("post", "final", 302),
     "record_download": ("get", "final", 200),
@@ -66,7 +67,7 @@ def consultations(client, clinician):
     client.force_login(clinician)
     open_one = start_consultation(client, patient_ref="Open-REF")
     final_one = start_consultation(client, patient_ref="Final-REF")
-    client.post(reverse("consultation_finalize", args=[final_one.pk]))
+    client.post(reverse("consultation_finalize", args=[final_one.pk]), {"confirm": "yes"})
     client.logout()
     return {"open": open_one, "final": final_one}
 
@@ -79,6 +80,8 @@ def landing_url(where, consultation):
 
 def request(client, method, url):
     data = {"addendum-text": "An addendum"} if "addenda" in url else {}
+    if url.endswith("/finalize/"):
+        data = {"confirm": "yes"}  # what the confirmation page posts
     return getattr(client, method)(url, data)
 
 

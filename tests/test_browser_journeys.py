@@ -89,8 +89,10 @@ def test_clinician_completes_a_consultation_and_downloads_both_records(browser, 
     click_and_wait(page, page.get_by_role("button", name="Next: About tractotomy"))
     click_and_wait(page, page.get_by_role("button", name="Next: Choose topics"))
 
-    # Topics: risks first, criteria skipped.
-    click_and_wait(page, page.get_by_role("button", name=re.compile(r"^Move up\W+Risks$")))
+    # Topics: risks, then benefits, first (the cards move in place), criteria skipped.
+    for title, moves in (("Risks", 3), ("Benefits", 2)):
+        for _ in range(moves):
+            page.get_by_role("button", name=re.compile(rf"^Move up\W+{title}$")).click()
     assert page.locator(".topic-card-title").all_inner_texts() == [
         "Risks", "Benefits", "Last-resort criteria", "Alternatives"]
     page.get_by_label("Skip last-resort criteria").check()
@@ -138,7 +140,7 @@ def test_clinician_completes_a_consultation_and_downloads_both_records(browser, 
     click_and_wait(page, page.get_by_role("button", name="Next: Next steps"))
 
     # Next steps.
-    group(page, "Where the patient stands now").get_by_label("Wants to talk to family").check()
+    group(page, "Where the patient stands now (tick all that apply)").get_by_label("Wants to talk to family").check()
     page.get_by_label("Where the patient stands, in their own words").fill(TYPED["position_words"])
     page.get_by_label("Agreed next steps").fill(TYPED["next_steps"])
     page.get_by_label("Follow-up date (optional)").fill("2027-03-01")
@@ -161,8 +163,12 @@ def test_clinician_completes_a_consultation_and_downloads_both_records(browser, 
     check("review, patient view")
     click_and_wait(page, page.get_by_role("link", name="Switch to clinician view"))
 
-    # Finalize, then both PDFs.
-    click_and_wait(page, page.get_by_role("button", name="Finalize record"))
+    # Finalize: first the confirmation of what was not discussed, then the record; then both PDFs.
+    click_and_wait(page, page.get_by_role("link", name="Finalize record"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Finalize the record?")
+    expect(main).to_contain_text("Last-resort criteria: skipped - none of these was discussed")
+    check("finalize confirmation")
+    click_and_wait(page, page.get_by_role("button", name="Finalize the record now"))
     expect(page.get_by_role("heading", level=1)).to_contain_text("Record SDM-")
     expect(page.locator("main")).to_contain_text("The record is final")
     check("record, final")
@@ -294,11 +300,17 @@ def test_keyboard_alone_completes_a_consultation(browser, live_server, aid, clin
     next_step("About tractotomy", "About tractotomy")
     next_step("Choose topics", "Choose topics")
 
-    # Topics: move risks up (focus follows the card), skip the criteria.
+    # Topics: risks, then benefits, first (the cards move in place; focus stays on the
+    # button pressed, or goes to the card's other one at the top), skip the criteria.
     kb.tab_to(r"Move up\W+Risks")
-    kb.go()
-    kb.arrive("Risks")
-    assert page.locator(".topic-card-title").all_inner_texts()[0] == "Risks"
+    for _ in range(3):
+        kb.press("Enter")
+    assert re.fullmatch(r"Move down\W+Risks", focused(page)["label"])
+    kb.tab_to(r"Move up\W+Benefits")
+    kb.press("Enter")
+    assert re.fullmatch(r"Move up\W+Benefits", kb.press("Enter")["label"])
+    assert page.locator(".topic-card-title").all_inner_texts() == [
+        "Risks", "Benefits", "Last-resort criteria", "Alternatives"]
     kb.tab_to("Skip last-resort criteria")
     assert kb.press("Space")["checked"]
     next_step("Risks", "Risks")
@@ -343,9 +355,8 @@ def test_keyboard_alone_completes_a_consultation(browser, live_server, aid, clin
     assert kb.press("ArrowUp")["label"] == "Answered"
     next_step("Next steps", "Next steps")
 
-    kb.tab_to(None, group="Where the patient stands now")
-    kb.press("ArrowDown")
-    assert kb.press("ArrowDown")["label"] == "Wants to talk to family"
+    kb.tab_to("Wants to talk to family", group="Where the patient stands now (tick all that apply)")
+    assert kb.press("Space")["checked"]
     kb.tab_to("Agreed next steps")
     kb.type(TYPED["next_steps"])
     next_step("Review", "Review")
@@ -353,6 +364,10 @@ def test_keyboard_alone_completes_a_consultation(browser, live_server, aid, clin
     # Review: everything is there; finalize by keyboard.
     expect(page.locator("main")).to_contain_text(TYPED["own_words"])
     kb.tab_to("Finalize record")
+    missed.extend((page.url, key) for key in kb.missed())
+    kb.go()
+    kb.arrive("Finalize the record?")
+    kb.tab_to("Finalize the record now")
     missed.extend((page.url, key) for key in kb.missed())
     kb.go()
     kb.arrive("Record SDM-")

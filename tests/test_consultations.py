@@ -198,8 +198,8 @@ def test_double_click_on_finalize_through_the_views(clinician_client):
     consultation = start_consultation(clinician_client)
     url = reverse("consultation_finalize", args=[consultation.pk])
 
-    first = clinician_client.post(url)
-    second = clinician_client.post(url)
+    first = clinician_client.post(url, {"confirm": "yes"})
+    second = clinician_client.post(url, {"confirm": "yes"})
     page = clinician_client.get(second.url)
 
     assert first.url == second.url == reverse("consultation_record", args=[consultation.pk])
@@ -229,7 +229,7 @@ def test_after_finalize_every_step_post_is_refused_and_nothing_changes(clinician
             data[name] = ["on"]
     for benefit in version.benefits.all():
         data[f"benefits-{benefit.pk}-discussed"] = ["on"]
-    clinician_client.post(reverse("consultation_finalize", args=[consultation.pk]))
+    clinician_client.post(reverse("consultation_finalize", args=[consultation.pk]), {"confirm": "yes"})
     before = snapshot(consultation)
 
     response = clinician_client.post(step_url(consultation, key), {**data, "nav": ["next"]})
@@ -245,7 +245,7 @@ def test_after_finalize_every_step_post_is_refused_and_nothing_changes(clinician
 def test_after_finalize_a_post_to_the_review_is_refused(clinician_client):
     published_aid()
     consultation = start_consultation(clinician_client)
-    clinician_client.post(reverse("consultation_finalize", args=[consultation.pk]))
+    clinician_client.post(reverse("consultation_finalize", args=[consultation.pk]), {"confirm": "yes"})
 
     response = clinician_client.post(step_url(consultation, "review"), {"nav": "next"})
 
@@ -257,7 +257,7 @@ def test_refused_post_shows_what_was_typed_so_it_can_go_in_an_addendum(clinician
     published_aid()
     consultation = start_consultation(clinician_client)
     data = form_data(clinician_client.get(step_url(consultation, "next")))
-    clinician_client.post(reverse("consultation_finalize", args=[consultation.pk]))
+    clinician_client.post(reverse("consultation_finalize", args=[consultation.pk]), {"confirm": "yes"})
 
     response = clinician_client.post(step_url(consultation, "next"),
                                      {**data, "next-next_steps": ["Book a scan"], "nav": ["next"]})
@@ -268,7 +268,7 @@ def test_refused_post_shows_what_was_typed_so_it_can_go_in_an_addendum(clinician
 def test_after_finalize_a_step_page_leads_to_the_record(clinician_client):
     published_aid()
     consultation = start_consultation(clinician_client)
-    clinician_client.post(reverse("consultation_finalize", args=[consultation.pk]))
+    clinician_client.post(reverse("consultation_finalize", args=[consultation.pk]), {"confirm": "yes"})
 
     response = clinician_client.get(step_url(consultation, "values"))
 
@@ -278,7 +278,7 @@ def test_after_finalize_a_step_page_leads_to_the_record(clinician_client):
 def test_addenda_are_dated_and_appended(clinician_client, clinician):
     published_aid()
     consultation = start_consultation(clinician_client)
-    clinician_client.post(reverse("consultation_finalize", args=[consultation.pk]))
+    clinician_client.post(reverse("consultation_finalize", args=[consultation.pk]), {"confirm": "yes"})
     before = snapshot(consultation)["consultation"]
 
     response = clinician_client.post(reverse("addendum_add", args=[consultation.pk]),
@@ -337,7 +337,7 @@ def test_finalize_changes_nothing_when_the_record_cannot_be_generated(clinician_
     published_aid()
     consultation = start_consultation(clinician_client)
 
-    response = clinician_client.post(reverse("consultation_finalize", args=[consultation.pk]))
+    response = clinician_client.post(reverse("consultation_finalize", args=[consultation.pk]), {"confirm": "yes"})
     page = clinician_client.get(response.url)
 
     assert response.url == step_url(consultation, "review")

@@ -7,7 +7,7 @@ from django.template import Context, Template
 from django.template.loader import render_to_string
 
 from aids.models import Benefit, GridAnswer, Option, Reference, Risk
-from aids.templatetags.aid_display import icon_array, plain_paragraphs, plain_points
+from aids.templatetags.aid_display import grid_bands, grid_lead, icon_array, plain_paragraphs, plain_points
 from factories import make_draft
 
 
@@ -163,25 +163,73 @@ def test_outcome_without_a_figure_says_not_known_and_why(draft):
     assert "<svg" not in html
 
 
+def column_headers(html):
+    return re.findall(r'<th scope="col" role="columnheader" class="sdm-grid-option">([^<]*)</th>', html)
+
+
 def test_option_grid_answers_every_question_for_each_option(draft):
     html = render_to_string("aids/content/option_grid.html", {"version": draft})
 
-    for option in draft.options.all():
-        assert f'<th scope="col">{option.name}</th>' in html
+    assert column_headers(html) == [o.name for o in draft.options.all()]
     for question in draft.grid_questions.all():
-        assert f'<th scope="row">{question.text}</th>' in html
+        assert f'<th scope="row" role="rowheader">{question.text}</th>' in html
     for answer in draft.grid_answers.all():
-        assert answer.text in html
+        assert answer.text in html  # every word, as the admin preview needs
 
 
-def test_option_grid_shows_only_the_options_given(draft):
-    chosen = [draft.options.get(key="no-procedure")]
+def test_option_grid_shows_only_the_options_given_in_the_order_given(draft):
+    chosen = [draft.options.get(key="no-procedure"), draft.options.get(key="tractotomy")]
 
-    html = render_to_string("aids/content/option_grid.html", {"version": draft, "options": chosen})
+    html = render_to_string("aids/content/option_grid.html", {"version": draft, "options": chosen[:1]})
+    both = render_to_string("aids/content/option_grid.html", {"version": draft, "options": chosen})
 
-    assert "No procedure" in html
-    assert '<th scope="col">Tractotomy</th>' not in html
+    assert column_headers(html) == ["No procedure"]
     assert "An operation and a few days in hospital." not in html
+    assert column_headers(both) == ["No procedure", "Tractotomy"]
+
+
+def test_option_grid_brief_shows_the_first_sentence_and_the_rest_behind_more(draft):
+    GridAnswer.objects.filter(version=draft, option__key="tractotomy", question__key="involves").update(
+        text="An operation. It takes an hour.\n\n- A stay in hospital.\n- A check-up later.")
+
+    html = render_to_string("aids/content/option_grid.html", {"version": draft, "brief": True})
+
+    cell = html[html.index('<p class="sdm-grid-lead">An operation.</p>'):]
+    cell = cell[:cell.index("</td>")]
+    assert re.search(r'<details class="sdm-more"><summary>More<span class="visually-hidden">: Tractotomy</span>'
+                     r"</summary><p>It takes an hour.</p><ul><li>A stay in hospital.</li><li>A check-up later.</li></ul>",
+                     cell)
+    for answer in draft.grid_answers.all():
+        assert f'<p class="sdm-grid-lead">{grid_lead(answer.text)[0]}</p>' in html
+
+
+@pytest.mark.parametrize("text, lead, rest", [
+    ("One sentence.", "One sentence.", ""),
+    ("First one. Second one.", "First one.", "Second one."),
+    ("About 2 in 100. 8 in 100 later.", "About 2 in 100.", "8 in 100 later."),
+    ("Use e.g. heat. Then rest.", "Use e.g. heat.", "Then rest."),
+    ("- Point one. More on it.\n- Point two.", "Point one.", "More on it.\n- Point two."),
+    ("Para one.\n\nPara two.", "Para one.", "Para two."),
+    ("", "", ""),
+])
+def test_grid_lead_splits_off_the_first_sentence(text, lead, rest):
+    assert grid_lead(text) == (lead, rest)
+
+
+@pytest.mark.parametrize("n, sizes", [(1, [1]), (2, [2]), (3, [3]), (4, [2, 2]), (5, [3, 2]),
+                                      (7, [3, 2, 2]), (9, [3, 3, 3]), (10, [3, 3, 2, 2])])
+def test_option_grid_parts_are_even_and_at_most_three_wide(n, sizes):
+    assert grid_bands(n) == sizes
+
+
+def test_option_grid_draws_every_option_column_alike(draft):
+    html = render_to_string("aids/content/option_grid.html", {"version": draft})
+
+    assert re.findall(r'<th scope="col"[^>]*>', html) == [
+        '<th scope="col" role="columnheader" class="sdm-grid-corner">',
+        *['<th scope="col" role="columnheader" class="sdm-grid-option">'] * draft.options.count(),
+    ]
+    assert len(set(re.findall(r"<td[^>]*>", html))) == 1
 
 
 def test_option_grid_marks_a_missing_answer(draft):

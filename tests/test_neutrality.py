@@ -109,7 +109,7 @@ def test_no_page_contains_recommending_wording(clinician_client, ratings_name, p
             html = scan_page(clinician_client, step_url(consultation, key), view)
             assert_neutral(html, f"{key} ({view} view)")
             scanned[view].append(key)
-    finalized = clinician_client.post(reverse("consultation_finalize", args=[consultation.pk]))
+    finalized = clinician_client.post(reverse("consultation_finalize", args=[consultation.pk]), {"confirm": "yes"})
     assert finalized.status_code == 302 and finalized.url == record_url
     for view in ("clinician", "patient"):
         switch_view(clinician_client, consultation, view)
@@ -193,7 +193,7 @@ def test_record_is_identical_whatever_the_ratings_apart_from_their_echo(clinicia
         # consultation in progress and finalized, in a savepoint rolled back after.
         with transaction.atomic():
             set_ratings(consultation, values)
-            clinician_client.post(reverse("consultation_finalize", args=[consultation.pk]))
+            clinician_client.post(reverse("consultation_finalize", args=[consultation.pk]), {"confirm": "yes"})
             clinician_client.get(url)  # shows (and so clears) the "record is final" message
             html = clinician_client.get(url).content.decode()
             transaction.set_rollback(True)

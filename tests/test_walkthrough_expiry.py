@@ -120,7 +120,7 @@ def test_a_forged_post_without_csrf_token_is_not_kept(clinician_client):
 def test_addendum_text_comes_back_after_logging_in_again(clinician_client, clinician):
     published_aid()
     consultation = start_consultation(clinician_client)
-    clinician_client.post(reverse("consultation_finalize", args=[consultation.pk]))
+    clinician_client.post(reverse("consultation_finalize", args=[consultation.pk]), {"confirm": "yes"})
     record_url = reverse("consultation_record", args=[consultation.pk])
     expire_session(clinician_client)
 

@@ -197,7 +197,7 @@ def test_a_whole_consultation_from_start_to_locked_record(clinician_client, clin
     assert "Finalize record" in text
 
     # Finalize: locked
-    response = clinician_client.post(reverse("consultation_finalize", args=[consultation.pk]))
+    response = clinician_client.post(reverse("consultation_finalize", args=[consultation.pk]), {"confirm": "yes"})
     assert response.url == reverse("consultation_record", args=[consultation.pk])
     consultation.refresh_from_db()
     assert consultation.status == Consultation.Status.FINAL

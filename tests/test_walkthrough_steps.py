@@ -177,7 +177,7 @@ def test_unknown_step_is_404(clinician_client):
 def test_addendum_cannot_be_empty(clinician_client):
     published_aid()
     consultation = start_consultation(clinician_client)
-    clinician_client.post(reverse("consultation_finalize", args=[consultation.pk]))
+    clinician_client.post(reverse("consultation_finalize", args=[consultation.pk]), {"confirm": "yes"})
 
     response = clinician_client.post(reverse("addendum_add", args=[consultation.pk]), {"addendum-text": ""})
 

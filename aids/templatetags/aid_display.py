@@ -150,26 +150,74 @@ def natural_frequency(item):
     return item.frequency_text()
 
 
+# A sentence ends at . ! or ? followed by a space and a capital, a digit or an opening
+# quote or bracket ("e.g. a" does not end one).
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[A-Z0-9])")
+GRID_BAND = 3  # at most this many options side by side, so each column stays readable
+
+
+def grid_lead(text):
+    """``(lead, rest)`` of a grid answer, as plain text: the first sentence (of the
+    first paragraph or list point) and everything after it, "" when nothing is left."""
+    blocks = _paragraph_blocks(text)
+    if not blocks:
+        return "", ""
+    lines = [line for line in blocks[0].split("\n") if line.strip()]
+    first = _LIST_MARK.sub("", lines[0], count=1).strip()
+    parts = _SENTENCE_END.split(first, maxsplit=1)
+    lead, rest_of_line = parts[0].strip(), (parts[1].strip() if len(parts) > 1 else "")
+    rest_lines = ([rest_of_line] if rest_of_line else []) + lines[1:]
+    rest_blocks = (["\n".join(rest_lines)] if rest_lines else []) + blocks[1:]
+    return lead, "\n\n".join(rest_blocks)
+
+
+def grid_bands(n, most=GRID_BAND):
+    """Sizes of the groups of columns: as even as possible, none over ``most``
+    (7 options: 3, 2, 2), so no option sits alone in a band of its own."""
+    if n <= 0:
+        return []
+    count = -(-n // most)
+    small, extra = divmod(n, count)
+    return [small + 1] * extra + [small] * (count - extra)
+
+
 @register.simple_tag
 def option_grid(version, options=None):
-    """Rows of the option grid: ``[(question, [answer or None per option]), ...]``.
+    """The option grid, in bands of at most ``GRID_BAND`` options side by side.
 
-    ``options`` limits and orders the columns (e.g. the options the patient chose to
-    discuss); by default every option of the version. Works from prefetched
-    ``options``, ``grid_questions`` and ``grid_answers`` when they are there.
+    ``options`` limits and orders the columns (the options the patient chose to look
+    at, in the order chosen); by default every option of the version, in its order.
+    Returns ``{"options", "bands", "width"}``: each band is
+    ``{"options", "number", "summaries": [cell], "rows": [(question, [cell])]}`` with a
+    cell ``{"option", "answer", "lead", "rest"}`` (``answer`` None when missing), and
+    ``width`` is the widest band, so every column can be drawn the same width.
+    Works from prefetched ``options``, ``grid_questions`` and ``grid_answers``.
     """
     if options is None or options == "":  # "" is how a template passes "not given"
         options = list(version.options.all())
     else:
         options = list(options)
     answers = {(a.option_id, a.question_id): a for a in version.grid_answers.all()}
-    return {
-        "options": options,
-        "rows": [
-            (question, [answers.get((option.pk, question.pk)) for option in options])
-            for question in version.grid_questions.all()
-        ],
-    }
+    questions = list(version.grid_questions.all())
+
+    def cell(option, answer):
+        lead, rest = grid_lead(answer.text) if answer else ("", "")
+        return {"option": option, "answer": answer, "lead": lead, "rest": rest}
+
+    def summary(option):
+        lead, rest = grid_lead(option.summary)
+        return {"option": option, "answer": option, "lead": lead, "rest": rest}
+
+    bands, start = [], 0
+    for number, size in enumerate(grid_bands(len(options)), start=1):
+        shown = options[start:start + size]
+        bands.append({
+            "options": shown, "number": number, "summaries": [summary(o) for o in shown],
+            "rows": [(q, [cell(o, answers.get((o.pk, q.pk))) for o in shown]) for q in questions],
+        })
+        start += size
+    return {"options": options, "bands": bands,
+            "width": max((len(b["options"]) for b in bands), default=0)}
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s")

@@ -9,7 +9,7 @@ fixed number of queries, whatever the number of items.
 from aids.consultations import SaveResult, StepChanges, step_save, topic_order_set
 from aids.models import ItemRecord, PatientQuestion, UnderstandingAnswer, ValueRating
 from aids.readmodel import grid_answers, pain_sites, sure_from, topic_items
-from aids.vocabulary import STEPS, TOPIC_BY_KEY, TOPIC_STEPS, is_topic_order, topic_order
+from aids.vocabulary import STEPS, TOPIC_BY_KEY, TOPIC_STEPS, all_steps, is_topic_order, topic_order
 from aids.walkthrough import forms as wf
 
 
@@ -171,7 +171,9 @@ class TopicsPage(Page):
             }
             for i, t in enumerate(self.order)
         ]
-        return {"cards": cards}
+        steps = all_steps(self.consultation)
+        after = next(s for s in steps[steps.index(self.step) + 1:] if not s.topic)
+        return {"cards": cards, "after_topics": after}  # what comes next when every topic is skipped
 
 
 class ItemsPage(Page):
@@ -266,25 +268,22 @@ class AlternativesPage(ItemsPage):
 
     def load(self):
         super().load()
-        self.questions = list(self.version.grid_questions.all())
-        self.answers = grid_answers(self.version)
+        grid_answers(self.version)  # prefetched onto the version, for the grid partial
 
     def context(self):
-        # The grid shows the options the patient chose to look at (all until they choose),
-        # always in the aid's own order.
-        chosen = [o for o in self.items if self.records.get(o.pk) and self.records[o.pk].selected]
-        shown = chosen or self.items
-        rows = [
-            {"question": q, "answers": [self.answers.get((o.pk, q.pk)) for o in shown]}
-            for q in self.questions
-        ]
-        cards = [
-            {"option": o, "answers": [(q, self.answers.get((o.pk, q.pk))) for q in self.questions]}
-            for o in shown
-        ]
+        # The grid shows the options the patient chose to look at, in the order they chose
+        # them (options_order); all of them, in the aid's order, until they choose.
+        chosen = {o.pk: o for o in self.items if self.records.get(o.pk) and self.records[o.pk].selected}
+        order = [pk for pk in self.consultation.options_order or [] if pk in chosen]
+        order += [pk for pk in chosen if pk not in order]
+        shown = [chosen[pk] for pk in order] or self.items
+        # The grid's citations link to one list of the sources its answers cite.
+        ids = {o.pk for o in shown}
+        cited = {r.pk: r for a in self.version.grid_answers.all() if a.option_id in ids
+                 for r in a.references.all()}
         return {
-            **super().context(), "grid_rows": rows, "grid_cards": cards, "options": shown,
-            "all_shown": not chosen,
+            **super().context(), "options": shown, "all_shown": not chosen,
+            "cited": sorted(cited.values(), key=lambda r: (r.order, r.pk)),
         }
 
 

@@ -10,6 +10,8 @@ urlpatterns = [
     path("consultations/<int:pk>/", views.consultation_resume, name="consultation_resume"),
     path("consultations/<int:pk>/step/<slug:key>/", views.step, name="consultation_step"),
     path("consultations/<int:pk>/finalize/", views.finalize, name="consultation_finalize"),
+    path("consultations/<int:pk>/finalize/confirm/", views.finalize_confirm,
+         name="consultation_finalize_confirm"),
     path("consultations/<int:pk>/record/", views.record, name="consultation_record"),
     path("consultations/<int:pk>/addenda/", views.addendum, name="addendum_add"),
 ]

@@ -17,7 +17,7 @@ from django.http import Http404, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from aids.access import ConsultationNotFound, consultation_or_404
 from aids.consultations import (
@@ -33,7 +33,7 @@ from aids.consultations import (
 from aids.models import Aid, AuditEvent, Consultation
 from aids.readmodel import record_data
 from aids.stash import stash_clear, stash_pop
-from aids.vocabulary import AID_SLUG, REVIEW, STEPS, neighbours
+from aids.vocabulary import AID_SLUG, NOT_RATED, REVIEW, STEPS, neighbours
 from aids.walkthrough.conflicts import conflict_rows, typed_texts
 from aids.walkthrough.forms import AddendumForm, SearchForm, StartForm
 from aids.walkthrough.pages import PAGES
@@ -303,9 +303,60 @@ def review(request, consultation):
     })
 
 
+# The field the confirmation page posts: without it, nothing is finalized.
+FINALIZE_CONFIRM = "confirm"
+
+
+def _empty_sections(consultation, data):
+    """[(what is missing, the step to fill it on)] for each part of the record left
+    empty: what the confirmation lists before finalizing."""
+    c = consultation
+    empty = [
+        (not data.present, "Who was present: not recorded", "start"),
+        (not data.sure_before.answered, "The SURE questions at the start: not asked", "decision"),
+        (all(v.rating == NOT_RATED for v in data.values) and not c.values_own_words.strip(),
+         "What matters to the patient: nothing rated and nothing in their own words", "values"),
+        (not data.questions, "The patient's questions: none recorded", "questions"),
+        (data.understanding and not any(u.answered for u in data.understanding),
+         "Checking understanding: no answers", "questions"),
+        (not data.sure_after.answered, "The SURE questions after the discussion: not asked", "questions"),
+        (not c.positions and not c.position_words.strip(), "Where the patient stands: not recorded", "next"),
+        (not c.next_steps.strip(), "Agreed next steps: none typed", "next"),
+    ]
+    return [(label, STEPS[key]) for missing, label, key in empty if missing]
+
+
+@require_GET
+def finalize_confirm(request, pk):
+    """Before finalizing: what the record will list as not discussed, and which of its
+    sections are empty. Finalizing is one more, deliberate, click from here."""
+    consultation = consultation_or_404(request.user, pk)
+    switched = _view_switch(request)
+    if switched:
+        return switched
+    if consultation.is_final:
+        return redirect("consultation_record", pk=pk)
+    audit_record(consultation=consultation, user=request.user, action=AuditEvent.Action.VIEWED,
+                 detail="finalize confirmation")
+    data = record_data(consultation=consultation)
+    return render(request, "walkthrough/finalize_confirm.html", {
+        "consultation": consultation,
+        "version": consultation.version,
+        "not_discussed": data.not_discussed,
+        "empty": _empty_sections(consultation, data),
+        "confirm_field": FINALIZE_CONFIRM,
+        **navigation(consultation, REVIEW.key),
+        "step": REVIEW,
+        "patient_view": _is_patient_view(request),
+    })
+
+
 @require_POST
 def finalize(request, pk):
     consultation = consultation_or_404(request.user, pk)
+    if request.POST.get(FINALIZE_CONFIRM) != "yes":
+        # A stray click, or a post from anywhere but the confirmation: show it first.
+        return redirect("consultation_finalize_confirm", pk=pk)
     try:
         _final, newly = record_finalize(consultation=consultation, user=request.user)
     except ConsultationNotFound:
