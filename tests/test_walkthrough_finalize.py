@@ -117,3 +117,11 @@ def test_finalize_confirmation_is_the_owners_only(client, other_clinician, consu
 
     assert response.status_code == 404
     assert consultation.patient_ref not in response.content.decode()
+
+
+def test_finalize_confirmation_uses_no_directive_wording(clinician_client, consultation):
+    from aids.wording import find_directive_wording
+
+    html = clinician_client.get(confirm_url(consultation)).content.decode()
+
+    assert find_directive_wording(visible_text(html)) == []
