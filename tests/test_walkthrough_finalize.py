@@ -117,3 +117,26 @@ def test_finalize_confirmation_is_the_owners_only(client, other_clinician, consu
 
     assert response.status_code == 404
     assert consultation.patient_ref not in response.content.decode()
+
+
+def test_finalize_confirmation_uses_no_directive_wording(clinician_client, consultation):
+    from aids.wording import find_directive_wording
+
+    html = clinician_client.get(confirm_url(consultation)).content.decode()
+
+    assert find_directive_wording(visible_text(html)) == []
+
+
+def test_finalize_confirmation_queries_do_not_grow_with_the_aid(clinician_client, clinician,
+                                                                django_assert_max_num_queries):
+    from test_walkthrough_queries import MAX_QUERIES, count_queries, filled_consultation
+
+    small = filled_consultation(clinician, 2)
+    large = filled_consultation(clinician, 20)
+    clinician_client.get(confirm_url(small))  # warm up (session, caches)
+
+    counted_small = count_queries(clinician_client, confirm_url(small))
+    with django_assert_max_num_queries(MAX_QUERIES):
+        counted_large = count_queries(clinician_client, confirm_url(large))
+
+    assert counted_large == counted_small
