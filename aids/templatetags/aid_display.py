@@ -220,16 +220,12 @@ def option_grid(version, options=None):
             "width": max((len(b["options"]) for b in bands), default=0)}
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s")
-
-
 @register.filter
 def section_summary(section):
     """The section's own one-line summary, or else the first sentence of its text."""
     if section.summary.strip():
         return section.summary.strip()
-    first = next(iter(plain_points(section.body)), "")
-    return _SENTENCE_END.split(first, maxsplit=1)[0]
+    return grid_lead(section.body)[0]
 
 
 @register.filter
