@@ -180,6 +180,9 @@ class StepChanges:
     # None: untouched. Else rows in posted order: {"id", "question", "answer", "status"}.
     # A row with an id and no text removes that question.
     questions: list | None = None
+    # Option ids in the order the patient ticked them on the page (may be empty): the
+    # order newly chosen options join the grid in.
+    picked: list = field(default_factory=list)
 
 
 @dataclass
@@ -254,7 +257,7 @@ def step_save(*, consultation, user, step, revision, changes):
             )
         locked.full_clean(exclude=["clinician", "version"])
 
-        _save_items(locked, changes.items)
+        _save_items(locked, changes.items, picked=changes.picked)
         _save_ratings(locked, changes.ratings)
         _save_understanding(locked, changes.understanding)
         new_ids = _save_questions(locked, changes.questions)
@@ -268,7 +271,7 @@ def _version_item_ids(consultation, kind):
     return set(related.values_list("pk", flat=True))
 
 
-def _save_items(consultation, items):
+def _save_items(consultation, items, picked=()):
     if not items:
         return
     by_kind = {}
@@ -295,16 +298,19 @@ def _save_items(consultation, items):
                     setattr(record, k, v)
                 record.save(update_fields=list(values))
         if kind == ItemRecord.Kind.OPTION:
-            _keep_options_order(consultation, existing, [item_id for item_id, _v in rows])
+            posted = [item_id for item_id, _v in rows]
+            _keep_options_order(consultation, existing, [i for i in picked if i in posted] + posted)
 
 
 def _keep_options_order(consultation, records, posted):
     """The options chosen, in the order the patient chose them: those already listed
-    keep their place, newly chosen ones follow in the order they were posted."""
+    keep their place, newly chosen ones follow in the order they were ticked (or, for
+    a page without that hint, the order they were posted)."""
     chosen = {item_id for item_id, r in records.items() if r.selected}
-    order = [i for i in consultation.options_order or [] if i in chosen]
-    order += [i for i in posted if i in chosen and i not in order]
-    order += sorted(chosen - set(order))
+    order = []
+    for i in [*(consultation.options_order or []), *posted, *sorted(chosen)]:
+        if i in chosen and i not in order:
+            order.append(i)
     consultation.options_order = order  # written with the step's revision (_bump)
 
 

@@ -223,3 +223,19 @@ def test_layers_tailored_pages_never_recommend_or_judge_eligibility(clinician_cl
 def test_layers_consultation_start_refuses_a_pain_site_the_version_does_not_have(clinician, bundled):
     with pytest.raises(ValidationError, match="Choose where the pain is from the list."):
         consultation_start(clinician=clinician, patient_ref="LAYER-9", pain_sites=["elbow"])
+
+
+def test_layers_options_join_the_grid_in_the_order_they_were_ticked(clinician_client, bundled):
+    consultation = start(clinician_client)
+    options = {o.key: o for o in bundled.options.all()}
+    first, second = options["no-procedure"], options["cordotomy"]
+
+    post_page(clinician_client, consultation, "alternatives", {
+        f"alternatives-{first.pk}-selected": "on", f"alternatives-{second.pk}-selected": "on",
+        "picked": f"{first.pk},{second.pk}"}, nav="stay")
+
+    consultation.refresh_from_db()
+    assert consultation.options_order == [first.pk, second.pk]  # not the order they are listed in
+    html = clinician_client.get(step_url(consultation, "alternatives")).content.decode()
+    columns = re.findall(r'<th[^>]*class="[^"]*sdm-grid-option[^"]*"[^>]*>\s*([^<]+?)\s*<', html)
+    assert columns[:2] == [first.name, second.name]

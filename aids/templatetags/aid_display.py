@@ -221,6 +221,12 @@ def option_grid(version, options=None):
 
 
 @register.filter
+def first_sentence(text):
+    """The first sentence of a text (the grid's rule), for a one-line summary."""
+    return grid_lead(text)[0]
+
+
+@register.filter
 def section_summary(section):
     """The section's own one-line summary, or else the first sentence of its text."""
     if section.summary.strip():

@@ -139,7 +139,9 @@ class ItemForm(BoundedForm):
             else "The patient's reaction or notes (optional)"
         )
         if kind == ItemRecord.Kind.OPTION:
-            self.fields["selected"] = forms.BooleanField(label=title, required=False)
+            self.fields["selected"] = forms.BooleanField(
+                label=title, required=False,
+                widget=forms.CheckboxInput(attrs={"class": "form-check-input"}))
         if not patient_view:
             self.fields["discussed"] = forms.BooleanField(
                 label="Discussed", required=False,

@@ -270,6 +270,14 @@ class AlternativesPage(ItemsPage):
         super().load()
         grid_answers(self.version)  # prefetched onto the version, for the grid partial
 
+    def changes(self):
+        """The items, and the order the options were ticked in on this page (a hidden
+        field the page's script keeps; without JavaScript, the order on the page)."""
+        changes = super().changes()
+        raw = (self.data.get("picked") or "") if self.data else ""
+        changes.picked = [int(p) for p in raw.split(",") if p.strip().isdigit()]
+        return changes
+
     def context(self):
         # The grid shows the options the patient chose to look at, in the order they chose
         # them (options_order); all of them, in the aid's order, until they choose.
