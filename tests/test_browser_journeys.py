@@ -59,6 +59,17 @@ def group(page, name):
     return page.get_by_role("group", name=name, exact=True)
 
 
+def record_item(page, title, note=None, note_label="The patient's reaction or notes (optional)"):
+    """Tick an item's line as discussed and, with ``note``, open its details and type it."""
+    row = page.locator(".layer-item", has=page.locator(".layer-title", has_text=re.compile(
+        rf"^\s*{re.escape(title)}\s*$")))
+    expect(row).to_have_count(1)
+    row.get_by_label(f"Discussed: {title}").check()
+    if note:
+        row.locator("summary").first.click()
+        row.get_by_label(note_label).fill(note)
+
+
 def test_clinician_completes_a_consultation_and_downloads_both_records(browser, live_server, aid, clinician):
     context, page = new_page(browser, live_server, "tablet", username=None, accept_downloads=True)
     context.set_default_timeout(10_000)
@@ -104,13 +115,9 @@ def test_clinician_completes_a_consultation_and_downloads_both_records(browser, 
     # Risks, then benefits: ticks and notes on the items talked about.
     expect(page.get_by_role("heading", level=1)).to_contain_text("Risks")
     for title, note in ((FIRST_RISK, TYPED["risk_note"]), (SECOND_RISK, TYPED["risk_note_2"])):
-        record = group(page, f"Record for: {title}")
-        record.get_by_label("Discussed").check()
-        record.get_by_label("The patient's reaction or notes (optional)").fill(note)
+        record_item(page, title, note)
     click_and_wait(page, page.get_by_role("button", name="Next: Benefits"))
-    record = group(page, f"Record for: {FIRST_BENEFIT}")
-    record.get_by_label("Discussed").check()
-    record.get_by_label("The patient's reaction or notes (optional)").fill(TYPED["benefit_note"])
+    record_item(page, FIRST_BENEFIT, TYPED["benefit_note"])
     click_and_wait(page, page.get_by_role("button", name="Next: Alternatives"))
 
     # Alternatives: the patient picks two options to look at.
@@ -118,10 +125,8 @@ def test_clinician_completes_a_consultation_and_downloads_both_records(browser, 
     choose.get_by_label("Cordotomy", exact=True).check()
     choose.get_by_label("No procedure for now", exact=True).check()
     click_and_wait(page, page.get_by_role("button", name="Show the chosen options"))
-    expect(page.get_by_role("heading", name="The options chosen")).to_be_visible()
-    record = group(page, "Cordotomy")
-    record.get_by_label("Discussed").check()
-    record.get_by_label("The patient's reaction or notes (optional)").fill(TYPED["option_note"])
+    expect(page.get_by_role("heading", name="The options chosen, side by side")).to_be_visible()
+    record_item(page, "Cordotomy", TYPED["option_note"])
     check("alternatives, two chosen")
     click_and_wait(page, page.get_by_role("button", name="Next: What matters to you"))
 
@@ -315,15 +320,20 @@ def test_keyboard_alone_completes_a_consultation(browser, live_server, aid, clin
     assert kb.press("Space")["checked"]
     next_step("Risks", "Risks")
 
-    kb.tab_to("Discussed", group=f"Record for: {FIRST_RISK}")
-    assert kb.press("Space")["checked"]
-    kb.press("Tab")
+    # Each item is a line: Enter opens its details (the note is there), Space ticks it.
+    kb.tab_to(rf"{re.escape(FIRST_RISK)}.*", tag="summary")
+    kb.press("Enter")
+    kb.tab_to(r"The patient's reaction or notes \(optional\)")
     kb.type(TYPED["risk_note"])
+    kb.tab_to(rf"Discussed\W+{re.escape(FIRST_RISK)}")
+    assert kb.press("Space")["checked"]
     next_step("Benefits", "Benefits")
-    kb.tab_to("Discussed", group=f"Record for: {FIRST_BENEFIT}")
-    kb.press("Space")
-    kb.press("Tab")
+    kb.tab_to(rf"{re.escape(FIRST_BENEFIT)}.*", tag="summary")
+    kb.press("Enter")
+    kb.tab_to(r"The patient's reaction or notes \(optional\)")
     kb.type(TYPED["benefit_note"])
+    kb.tab_to(rf"Discussed\W+{re.escape(FIRST_BENEFIT)}")
+    kb.press("Space")
     next_step("Alternatives", "Alternatives")
 
     # Alternatives: choose one option, show it, record it.
@@ -332,10 +342,12 @@ def test_keyboard_alone_completes_a_consultation(browser, live_server, aid, clin
     kb.tab_to("Show the chosen options")
     kb.go()
     kb.arrive("Alternatives")
-    kb.tab_to("Discussed", group="Cordotomy")
-    kb.press("Space")
-    kb.press("Tab")
+    kb.tab_to(r"Note\W+Cordotomy", tag="summary")
+    kb.press("Enter")
+    kb.tab_to(r"The patient's reaction or notes \(optional\)")
     kb.type(TYPED["option_note"])
+    kb.tab_to(r"Discussed\W+Cordotomy")
+    kb.press("Space")
     next_step("What matters to you", "What matters to you")
 
     kb.tab_to(None, group=VALUE)

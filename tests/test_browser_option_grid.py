@@ -65,6 +65,7 @@ def test_option_grid_with_seven_options_fits_tablet_and_desktop_in_the_order_pic
 def test_option_grid_keeps_its_header_row_in_view_while_a_part_is_read(browser, live_server, consultation):
     context, page = new_page(browser, live_server, (1366, 900))
     page.goto(f"{live_server.url}/consultations/{consultation.pk}/step/alternatives/")
+    pick(page, [o.name for o in consultation.version.options.all()])
     table = page.locator(".sdm-option-grid").first
 
     table.locator("tbody tr").nth(5).evaluate("row => window.scrollTo(0, row.getBoundingClientRect().top + scrollY)")
@@ -79,6 +80,7 @@ def test_option_grid_keeps_its_header_row_in_view_while_a_part_is_read(browser, 
 def test_option_grid_more_opens_by_keyboard(browser, live_server, consultation):
     context, page = new_page(browser, live_server, (820, 1180))
     page.goto(f"{live_server.url}/consultations/{consultation.pk}/step/alternatives/")
+    pick(page, [o.name for o in consultation.version.options.all()][:3])
     more = page.locator(".sdm-option-grid tbody tr").nth(1).locator("details").first
     rest = more.locator("> :not(summary)").first
     expect(rest).to_be_hidden()
@@ -88,4 +90,16 @@ def test_option_grid_more_opens_by_keyboard(browser, live_server, consultation):
 
     expect(rest).to_be_visible()
     assert more.evaluate("d => d.open")
+    context.close()
+
+
+def test_option_grid_before_any_pick_offers_every_option_behind_one_disclosure(browser, live_server, consultation):
+    context, page = new_page(browser, live_server, (1366, 900))
+    page.goto(f"{live_server.url}/consultations/{consultation.pk}/step/alternatives/")
+    expect(page.locator(".sdm-option-grid").first).to_be_hidden()
+
+    page.get_by_text("Show all 7 options side by side").click()
+
+    expect(page.locator(".sdm-option-grid").first).to_be_visible()
+    assert page.locator(".sdm-option-grid thead th.sdm-grid-option").count() == 7
     context.close()
