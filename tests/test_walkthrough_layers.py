@@ -239,3 +239,4 @@ def test_layers_options_join_the_grid_in_the_order_they_were_ticked(clinician_cl
     html = clinician_client.get(step_url(consultation, "alternatives")).content.decode()
     columns = re.findall(r'<th[^>]*class="[^"]*sdm-grid-option[^"]*"[^>]*>\s*([^<]+?)\s*<', html)
     assert columns[:2] == [first.name, second.name]
+

@@ -11,12 +11,29 @@ stored record revision. Addenda and stored records are append-only: once
 written, they are never changed or deleted.
 """
 
+import unicodedata
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from aids.models.content import AidVersion, ValueStatement, UnderstandingQuestion
 
 NOTE_LIMIT = 50_000  # one free-text note; documented in the README
+_LINE_BREAKS = {"\u2028", "\u2029"}
+
+
+def validate_single_line(value):
+    """A one-line field (patient reference, others present, language) holds no line
+    break, tab or other control character: they would print as boxes in every page
+    header of the record, or break its layout."""
+    bad = [ch for ch in str(value or "") if unicodedata.category(ch) == "Cc" or ch in _LINE_BREAKS]
+    if bad:
+        raise ValidationError(
+            "Keep this on one line: it has a line break or another control character. "
+            "Remove it and save again; the rest of your text is kept here.",
+            code="single_line",
+        )
 NOT_SURE_SITE = "not_sure"  # the pain site is not known yet
 
 
@@ -83,10 +100,11 @@ class Consultation(models.Model):
         AidVersion, on_delete=models.PROTECT, related_name="consultations",
         help_text="The published aid version pinned when the consultation started.",
     )
-    patient_ref = models.CharField("patient reference", max_length=40)
+    patient_ref = models.CharField("patient reference", max_length=40, validators=[validate_single_line])
     present = models.JSONField(default=list, blank=True)
-    present_other = models.CharField("others present", max_length=300, blank=True)
-    language = models.CharField(max_length=60, default="English")
+    present_other = models.CharField("others present", max_length=300, blank=True,
+                                     validators=[validate_single_line])
+    language = models.CharField(max_length=60, default="English", validators=[validate_single_line])
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.IN_PROGRESS)
 
     # Where the pain is: keys of the pinned version's forms of the operation, and

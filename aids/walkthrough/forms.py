@@ -18,6 +18,7 @@ from aids.consultations import validate_patient_ref
 from aids.models import (
     NOT_SURE_SITE, Addendum, Consultation, ItemRecord, PatientQuestion, UnderstandingAnswer,
 )
+from aids.models.consultation import validate_single_line
 from aids.vocabulary import RATING_CHOICES, SURE_ITEMS
 
 TOO_LONG = (
@@ -61,6 +62,7 @@ class BoundedForm(forms.Form):
 class StartForm(BoundedForm):
     patient_ref = forms.CharField(
         label="Patient reference", max_length=limit(Consultation, "patient_ref"),
+        validators=[validate_single_line],
         help_text="A pseudonymous reference, such as a clinic code. Do not type the patient's "
         "name, email address or NHS number.",
         error_messages={"required": "Enter a patient reference (a pseudonymous one, not a name)."},
@@ -71,10 +73,12 @@ class StartForm(BoundedForm):
     )
     present_other = forms.CharField(
         label="Others present (optional)", max_length=limit(Consultation, "present_other"),
+        validators=[validate_single_line],
         required=False, help_text="Roles rather than names, for example \"ward nurse\".",
     )
     language = forms.CharField(
         label="Language of the discussion", max_length=limit(Consultation, "language"),
+        validators=[validate_single_line],
         initial="English",
     )
     pain_sites = forms.MultipleChoiceField(
