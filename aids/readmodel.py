@@ -80,9 +80,6 @@ class PainSites:
         names = [f.pain_site[:1].lower() + f.pain_site[1:] for f in self.forms]
         return " and ".join(names)
 
-    @property
-    def form_names(self):
-        return ", ".join(f.name for f in self.forms)
 
     def is_relevant(self, item):
         """An item is shown first when no site was chosen, or it applies to every

@@ -89,7 +89,6 @@ TOPIC_LIST = [
 TOPIC_BY_KEY = {t.key: t for t in TOPIC_LIST}
 TOPIC_BY_KIND = {t.kind: t for t in TOPIC_LIST}
 TOPICS = [t.key for t in TOPIC_LIST]  # the default (content's) order
-TOPIC_KIND = {t.key: t.kind for t in TOPIC_LIST}
 TOPIC_STEPS = {t.key: t.step for t in TOPIC_LIST}
 
 
