@@ -18,7 +18,9 @@ from typing import NamedTuple
 from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 
-from aids.models import NOT_SURE_SITE, Consultation, GridAnswer, PatientQuestion, Reference
+from aids.models import (
+    NOT_SURE_SITE, Consultation, GridAnswer, PatientQuestion, Reference, SiteSettings, StaffProfile,
+)
 from aids.vocabulary import (
     SURE_ITEMS, TOPIC_BY_KEY, rating_text, sure_clean, sure_conflict, sure_score, topic_order,
 )
@@ -273,6 +275,23 @@ class RecordData:
         cited |= {r.pk for (option_id, _), a in self.grid_answers.items()
                   if option_id in shown_options for r in a.references.all()}
         return [r for r in self.version.references.all() if r.pk in cited]
+
+    @cached_property
+    def clinician_profile(self):
+        return StaffProfile.objects.filter(user_id=self.consultation.clinician_id).first()
+
+    @property
+    def clinician_role(self):
+        return self.clinician_profile.role if self.clinician_profile else ""
+
+    @property
+    def clinician_registration(self):
+        return self.clinician_profile.registration if self.clinician_profile else ""
+
+    @cached_property
+    def site(self):
+        """The hospital's site settings (team name and contact details)."""
+        return SiteSettings.current()
 
     @cached_property
     def contributors(self):

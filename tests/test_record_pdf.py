@@ -100,6 +100,11 @@ def text_of(pdf):
     return "\n".join(pages(pdf))
 
 
+def squash_lines(text):
+    """Text with line breaks (where a long line wrapped) read as spaces."""
+    return re.sub(r"\s+", " ", text)
+
+
 def squash(text):
     return re.sub(r"\s+", "", text)
 
@@ -117,11 +122,15 @@ def test_clinical_copy_has_every_section_in_order(clinician):
     Addendum.objects.create(consultation=c, author=clinician, text="ADDENDUM one")
     text = text_of(render(c))
     at = 0
+    # Page 1: the summary; then what was recorded, topic by topic; then the content shown.
     for heading in ["This document records a discussion. It does not recommend any treatment.",
-                    "The decision", "SURE", "About the procedure", "Risks",
-                    "Alternatives: options discussed", "Benefits", "What matters to the patient",
-                    "Questions and answers", "Check of understanding", "Where the patient stands",
-                    "Next steps", "Not discussed", "Addenda", "References",
+                    "Summary", "Where the patient stands", "Agreed next steps",
+                    "Questions still open", "Topics, in the order taken", "SURE test",
+                    "Clinician's signature", "What was discussed, topic by topic", "1. Risks",
+                    "2. Alternatives", "3. Benefits", "4. Last-resort criteria - skipped",
+                    "What matters to the patient", "Questions and answers",
+                    "Check of understanding", "Addenda", "Appendix: content shown",
+                    "The decision", "Content shown: Risks", "References",
                     "About this content and this record"]:
         at = position(text, heading, at)
 
@@ -136,11 +145,11 @@ def test_record_shows_every_recorded_answer(clinician):
         "Before: SURE score 2 of 4 - some decisional conflict may be present",
         "After: SURE score 4 of 4",
         "OWNWORDS I want to stay clear-headed.", "3 - Quite a lot", "Not sure",
-        "QONE Will I feel my hand?", "AONE Yes, touch is kept.", "Question 1 - Answered",
-        "QTWO How long in hospital?", "Question 2 - Still open", "No answer recorded.",
+        "QONE Will I feel my hand?", "AONE Yes, touch is kept.", "Question 1 (answered):",
+        "QTWO How long in hospital?", "Question 2 (still open):", "No answer recorded.",
         "Wants more time", "POSWORDS Not yet.", "PREFWORDS none yet", "NEXTSTEPS See the pain team.",
-        "Follow-up date: 12 January 2027", "Questions still open: 1 (question 2).", "ADDENDUM one",
-        "Answer given: Not sure.", v.decision,
+        "Follow-up date: 12 January 2027", "Questions still open: 1 (question 2)", "ADDENDUM one",
+        "Answer given", v.decision,
     ]
     for kind, items in (("benefit", v.benefits.all()), ("risk", v.risks.all()),
                         ("criterion", v.criteria.all()), ("option", v.options.all())):
@@ -158,7 +167,8 @@ def test_record_shows_every_recorded_answer(clinician):
 
 def test_criteria_are_never_counted_or_judged(clinician):
     text = text_of(render(make_consultation(clinician)))
-    section = text[position(text, "Last-resort criteria"):position(text, "What matters to the patient")].lower()
+    start = position(text, "Last-resort criteria", position(text, "What was discussed"))
+    section = text[start:position(text, "What matters to the patient")].lower()
     assert "2. other treatments have been tried." in section
     for word in ("eligible", "met", "total", "verdict", "score", "suitable", "2 of 2"):
         assert word not in section
@@ -167,9 +177,12 @@ def test_criteria_are_never_counted_or_judged(clinician):
 def test_topics_follow_the_order_taken(clinician):
     c = make_consultation(clinician, topic_order=["alternatives", "criteria", "benefits", "risks"])
     text = text_of(render(c))
-    at = position(text, "About the procedure")
-    for heading in ["Alternatives: options discussed", "Last-resort criteria", "Benefits", "Risks",
-                    "What matters to the patient"]:
+    at = position(text, "Topics, in the order taken")
+    for heading in ["1. Alternatives", "2. Last-resort criteria", "3. Benefits", "4. Risks",
+                    "What was discussed", "1. Alternatives", "2. Last-resort criteria",
+                    "3. Benefits", "4. Risks", "What matters to the patient", "Appendix",
+                    "Content shown: Alternatives", "Content shown: Last-resort criteria",
+                    "Content shown: Benefits", "Content shown: Risks"]:
         at = position(text, heading, at)
 
 
@@ -178,16 +191,16 @@ def test_a_copy_shows_its_sections_in_its_own_order(clinician):
     data = record_data(consultation=c, revision=1, generated_at=GENERATED)
     summary_first = dataclasses.replace(
         COPIES["clinical"], key="summary", name="Summary copy",
-        sections=("header", "plan", "values", "topics", "statement", "colophon"))
+        sections=("header", "values", "discussed", "statement", "colophon"))
 
     text = body_text(RecordRenderer(data, summary_first).render())
 
     at = position(text, "Summary copy")
-    for heading in ["Where the patient stands", "Next steps", "What matters to the patient",
-                    "Last-resort criteria", "Benefits", "Alternatives: options discussed", "Risks",
+    for heading in ["What matters to the patient", "What was discussed", "1. Last-resort criteria",
+                    "2. Benefits", "3. Alternatives", "4. Risks",
                     "It does not recommend any treatment.", "About this content and this record"]:
         at = position(text, heading, at)
-    for left_out in ("The decision\n", "Questions and answers", "Not discussed\n", "References"):
+    for left_out in ("Summary\n", "Questions and answers", "Appendix", "References"):
         assert left_out not in text
 
 
@@ -196,9 +209,14 @@ def test_a_copy_with_an_unknown_section_is_refused():
         dataclasses.replace(COPIES["clinical"], sections=("header", "summry"))
 
 
-def test_both_copies_show_the_whole_record_in_one_order():
-    assert COPIES["clinical"].sections == COPIES["patient"].sections == (
-        "header", "statement", "decision", "about", "topics", "values", "questions", "plan",
+def test_each_copy_puts_what_its_reader_needs_first():
+    # The clinical copy: a summary on page 1, then the details; the content shown last.
+    assert COPIES["clinical"].sections == (
+        "header", "statement", "summary", "signature", "discussed", "values", "questions",
+        "understanding", "plan_in_full", "addenda", "appendix", "colophon")
+    # The patient copy: where they are and who to ask first; no appendix.
+    assert COPIES["patient"].sections == (
+        "header", "statement", "patient_summary", "discussed", "questions", "values", "sure",
         "not_discussed", "addenda", "references", "colophon")
 
 
@@ -207,13 +225,22 @@ def test_not_discussed_lists_skipped_topics_and_unticked_items(clinician):
     first_benefit = c.version.benefits.first()
     ItemRecord.objects.filter(consultation=c, kind="benefit", item_id=first_benefit.pk).update(discussed=False)
     mark_final(c)
-    text = text_of(render(c))
-    section = text[position(text, "Not discussed\n"):position(text, "References")]
+    patient = text_of(render(c, "patient"))
+    section = patient[position(patient, "What we did not talk about"):position(patient, "Where the information")]
     assert "Risks: skipped - none of these was discussed" in section
     for risk in c.version.risks.all():
         assert risk.title in section
-        assert text.index(risk.title) > text.index("Not discussed\n")  # never shown as discussed
+        assert patient.index(risk.title) > patient.index("What we did not talk about")
     assert re.search(rf"Benefits: not marked as discussed\s*•\s*{first_benefit.title}\n", section)
+    # The clinical copy says both on page 1, and keeps the notes typed before the skip.
+    clinical = pages(render(c))
+    assert "1. Risks: skipped - none of these was discussed" in clinical[0]
+    assert f"Benefits: not marked as discussed - {first_benefit.title}" in squash_lines(clinical[0])
+    body = "\n".join(clinical[1:])
+    skipped = body[position(body, "1. Risks - skipped"):position(body, "2. Alternatives")]
+    assert "Notes typed before the topic was skipped" in skipped and "Discussed" not in skipped
+    for risk in c.version.risks.all():
+        assert risk.title in skipped and f"NOTE-risk-{risk.pk}" in skipped
 
 
 def test_page_one_has_version_digest_and_date(clinician):
@@ -295,7 +322,9 @@ def test_hostile_markup_appears_literally_and_embeds_nothing(clinician):
     for copy in ("clinical", "patient"):
         pdf = render(c, copy)
         text = text_of(pdf)
-        for snippet in HOSTILE + ["Admin <b>heading</b> &amp;", "<b>x</b>&amp;<"]:
+        # The patient copy has no appendix: the section (content shown) is the clinical copy's.
+        shown = ["Admin <b>heading</b> &amp;"] if copy == "clinical" else []
+        for snippet in HOSTILE + shown + ["<b>x</b>&amp;<"]:
             assert snippet in text
         reader = PdfReader(io.BytesIO(pdf))
         for page in reader.pages:
@@ -345,7 +374,7 @@ def test_two_hundred_questions_paginate(clinician):
     mark_final(c)
     texts = pages(render(c))
     assert all(f"Page {n} of {len(texts)}" in t for n, t in enumerate(texts, 1))
-    assert "Question 202 - Answered" in "".join(texts)
+    assert "Question 202 (answered):" in "".join(texts)
 
 
 def to_unicode_targets(pdf):
@@ -484,12 +513,15 @@ def test_record_is_written_in_the_active_language(clinician, monkeypatch):
 
     with translation.override("xx"):
         texts = pages(render(c, "patient"))
-    english = text_of(render(c, "patient"))
+        clinical = text_of(render(c, "clinical"))
+    english = text_of(render(c, "patient")) + text_of(render(c, "clinical"))
 
     text = "\n".join(texts)
-    for translated in ("RISQUES POSSIBLES", "DISCUTÉ", "Protokoll - keine Empfehlung",
-                       "Exemplar für Sie", "25 NOVEMBRE 2026", "Quellen: ", " von 100"):
+    for translated in ("RISQUES POSSIBLES", "Protokoll - keine Empfehlung",
+                       "Exemplar für Sie", "25 NOVEMBRE 2026"):
         assert translated in text and translated not in english
+    for translated in ("RISQUES", "DISCUTÉ", "Quellen: ", " von 100"):
+        assert translated in clinical and translated not in english
     assert all(f"Seite {n} von {len(texts)}" in page for n, page in enumerate(texts, 1))
     assert "Page 1 of" not in text and "Possible risks" not in text
     assert "What matters to you" in text  # no translation: English
@@ -530,6 +562,6 @@ def test_content_at_its_length_limits_lays_out_in_both_copies(clinician):
         justification="Test content at its length limits.",
     )
     c = make_consultation(clinician, version)
-    for copy in ("clinical", "patient"):
-        text = squash(body_text(render(c, copy)))
-        assert squash(long) in text and word in text
+    clinical, patient = (squash(body_text(render(c, copy))) for copy in ("clinical", "patient"))
+    assert squash(long) in clinical and word in clinical  # the appendix: the content shown
+    assert word[:200] in patient  # the patient copy: the item as listed

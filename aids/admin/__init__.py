@@ -4,4 +4,4 @@ Registered here: ``Aid`` and ``AidVersion`` (``aids.admin.versions``); parts are
 edited as inlines of their version (``aids.admin.inlines``).
 """
 
-from aids.admin import versions  # noqa: F401  (registers the model admins)
+from aids.admin import site, versions  # noqa: F401  (registers the model admins)

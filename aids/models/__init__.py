@@ -28,3 +28,4 @@ from aids.models.consultation import (  # noqa: F401,E402
     UnderstandingAnswer,
     ValueRating,
 )
+from aids.models.site import SiteSettings, StaffProfile  # noqa: F401,E402

@@ -293,14 +293,14 @@ class Reference(VersionPart):
         return f"[{self.key}] {self.title}"
 
     def citation(self):
+        """Authors, title, journal, year, DOI (or URL): what a record prints. The editor's
+        note (e.g. what could not be confirmed) is for editors and is never printed."""
         parts = [self.authors, self.title, self.source, str(self.year or "")]
         text = ". ".join(p.strip().rstrip(".") for p in parts if p and p.strip())
         if self.doi:
             text += f". doi:{self.doi}"
         elif self.url:
             text += f". {self.url}"
-        if self.note:
-            text += f" ({self.note})"
         return text
 
 

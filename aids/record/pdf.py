@@ -29,10 +29,8 @@ FOOTER_NOTE = _("Discussion record - not a recommendation")
 
 CLINICAL_LABELS = {
     "decision": _("The decision"), "sure": _("Decisional conflict (SURE test), before and after"),
-    "about": _("About the procedure: what was shown"), "benefits": _("Benefits"),
-    "risks": _("Risks"), "criteria": _("Last-resort criteria"),
-    "alternatives": _("Alternatives: options discussed"),
-    "options_intro": _("The options the patient chose to look at, with the option grid as shown."),
+    "discussed": _("What was discussed, topic by topic"), "benefits": _("Benefits"),
+    "risks": _("Risks"), "criteria": _("Last-resort criteria"), "alternatives": _("Alternatives"),
     "reaction": _("Patient's reaction, as noted"), "said": _("What was said"),
     "values": _("What matters to the patient"), "own_words": _("In the patient's own words"),
     "questions": _("Questions and answers"), "understanding": _("Check of understanding"),
@@ -41,15 +39,15 @@ CLINICAL_LABELS = {
     "preference_words": _("Preference stated, in the patient's own words"),
     "not_discussed": _("Not discussed"), "addenda": _("Addenda"), "references": _("References"),
     "colophon": _("About this content and this record"),
+    "appendix": _("Appendix: content shown"),
 }
 PATIENT_LABELS = {
     **CLINICAL_LABELS,
     "sure": _("How sure you felt (SURE questions), before and after"),
-    "about": _("About the procedure: what we showed you"),
+    "discussed": _("What we talked about"),
     "benefits": _("Possible benefits"), "risks": _("Possible risks"),
     "criteria": _("When this procedure is considered"),
     "alternatives": _("The choices you looked at"),
-    "options_intro": _("The choices you wanted to look at, with the answers we went through."),
     "values": _("What matters to you"), "own_words": _("In your own words"),
     "questions": _("Your questions"), "understanding": _("Checking what we talked about"),
     "position": _("Where you are now"), "next_steps": _("What happens next"),
@@ -60,9 +58,15 @@ PATIENT_LABELS = {
     "references": _("Where the information comes from"), "colophon": _("About this information"),
 }
 
-# The record as both copies show it: "topics" is every topic taken, in the order taken.
-RECORD_SECTIONS = ("header", "statement", "decision", "about", "topics", "values", "questions",
-                   "plan", "not_discussed", "addenda", "references", "colophon")
+# The clinical copy: page 1 is the summary (and the signature line), then each topic
+# as discussed and the patient's part; then the content shown, in an appendix, and
+# what the content and the record are.
+CLINICAL_SECTIONS = ("header", "statement", "summary", "signature", "discussed", "values",
+                     "questions", "understanding", "plan_in_full", "addenda", "appendix",
+                     "colophon")
+# The patient copy: where they are and who to ask first, then what was talked about.
+PATIENT_SECTIONS = ("header", "statement", "patient_summary", "discussed", "questions", "values",
+                    "sure", "not_discussed", "addenda", "references", "colophon")
 
 
 @dataclass(frozen=True)
@@ -78,7 +82,7 @@ class Copy:
     base_size: float
     clinician_notes: bool
     labels: dict = field(repr=False)
-    sections: tuple = RECORD_SECTIONS
+    sections: tuple = CLINICAL_SECTIONS
 
     def __post_init__(self):
         unknown = [name for name in self.sections if name not in sections.SECTIONS]
@@ -89,7 +93,7 @@ class Copy:
 
 COPIES = {
     "clinical": Copy("clinical", _("Clinical copy"), 10.0, True, CLINICAL_LABELS),
-    "patient": Copy("patient", _("Patient copy"), 13.0, False, PATIENT_LABELS),
+    "patient": Copy("patient", _("Patient copy"), 13.0, False, PATIENT_LABELS, PATIENT_SECTIONS),
 }
 
 

@@ -54,6 +54,10 @@ def styles(base=10.0):
                        leading=base * 1.2, textColor=MUTED, spaceBefore=base * 0.4,
                        keepWithNext=1),
         "quote": style("quote", leftIndent=base * 1.2, spaceAfter=base * 0.25),
+        # An item as shown (title and facts) and the note on it: compact, as on screen.
+        "item": style("item", fontSize=base * 0.92, leading=base * 1.16),
+        "note": style("note", fontSize=base * 0.92, leading=base * 1.16, leftIndent=base * 1.2,
+                      spaceAfter=base * 0.2),
         "cell": style("cell", leading=lead),
         "cell_label": style("cell_label", fontSize=base * 0.85, leading=base * 1.2,
                             textColor=MUTED),
