@@ -244,6 +244,11 @@ PDF_FONT_DIRS = env.list(
     ],
 )
 
+# The FHIR export (aids/record/fhir.py) names its identifier systems under this URI:
+# <base>/record/clinical, <base>/clinician, <base>/patient-reference. Set it to an
+# address the hospital controls; the default is a reserved example domain.
+FHIR_IDENTIFIER_BASE = env.str("FHIR_IDENTIFIER_BASE", default="https://sdm.hospital.example/fhir")
+
 # Never let clinical text reach logs: errors are logged without request bodies.
 LOGGING = {
     "version": 1,

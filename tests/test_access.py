@@ -24,6 +24,7 @@ OWNER_EXPECTS = {
     "consultation_record": ("get", "final", 200),
     "addendum_add": ("post", "final", 302),
     "record_download": ("get", "final", 200),
+    "record_fhir": ("get", "final", 200),
 }
 # URL name -> where the owner's redirect lands ("record" or a step key), and what that page shows
 OWNER_LANDS = {
@@ -56,7 +57,7 @@ def consultation_urls():
 def urls_for(name, pk):
     if name == "consultation_step":
         return [reverse(name, kwargs={"pk": pk, "key": key}) for key in STEPS]
-    if name == "record_download":
+    if name in ("record_download", "record_fhir"):
         return [reverse(name, kwargs={"pk": pk, "revision": 1, "variant": v}) for v in ("clinical", "patient")]
     return [reverse(name, kwargs={"pk": pk})]
 
@@ -101,6 +102,9 @@ def test_owner_can_use_the_url(client, clinician, consultations, name):
         assert response.status_code == status, url
         if name == "record_download":
             assert response.content.startswith(b"%PDF-"), url
+        elif name == "record_fhir":
+            assert response["Content-Type"] == "application/fhir+json", url
+            assert consultation.patient_ref in response.content.decode(), url
         elif status == 200:
             assert consultation.patient_ref in visible_text(response.content.decode())
         if status == 302:

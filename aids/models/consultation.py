@@ -369,7 +369,10 @@ class AuditEvent(models.Model):
         DOWNLOADED = "downloaded", "Downloaded a record"
 
     consultation = models.ForeignKey(Consultation, on_delete=models.PROTECT, related_name="audit_events")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Empty only for what no account did: ``manage.py export_record`` run on the server
+    # (the detail then names the command and the operating-system user).
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                             null=True, blank=True)
     action = models.CharField(max_length=12, choices=Action.choices)
     detail = models.CharField(max_length=200, blank=True)
     at = models.DateTimeField(auto_now_add=True)

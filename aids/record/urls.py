@@ -10,4 +10,9 @@ urlpatterns = [
         views.record_download,
         name="record_download",
     ),
+    path(
+        "consultations/<int:pk>/record/<int:revision>/<str:variant>.fhir.json",
+        views.record_fhir,
+        name="record_fhir",
+    ),
 ]
