@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('aids', '0006_single_line_fields'),
+        ('aids', '0007_audit_event_without_user'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
