@@ -12,14 +12,17 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from aids.models import (
-    Addendum, Aid, Consultation, ItemRecord, PatientQuestion, UnderstandingAnswer, ValueRating,
+    Addendum, Aid, Consultation, ItemRecord, PatientQuestion, StaffProfile, UnderstandingAnswer,
+    ValueRating,
 )
 from aids.vocabulary import AID_SLUG
 
 
 def demo_clinician():
+    """A made-up demo account (its name says so on no record: the demo is the demo)."""
     user, _ = get_user_model().objects.get_or_create(
         username="demo-clinician", defaults={"first_name": "Alex", "last_name": "Morgan-Ørsted"})
+    StaffProfile.objects.get_or_create(user=user, defaults={"role": "Consultant in pain medicine"})
     return user
 
 
