@@ -12,6 +12,12 @@ Two guards protect what was typed:
 - each step carries a revision counter (``Consultation.step_revisions``); a save
   based on a stale counter is refused (``StaleRevision``) instead of silently
   overwriting what another tab saved.
+
+And every save is idempotent: a save may come with a key (one per edit; autosave.js
+sends one and sends it again when it retries a save whose reply it never got). The
+answer is kept with the key (``Consultation.save_receipts``), and the same key gets
+the same answer again, the ids of the rows the first save created included, with
+nothing written twice.
 """
 
 import datetime
@@ -41,6 +47,8 @@ from aids.vocabulary import (
 )
 
 CHANGE_COALESCE = datetime.timedelta(minutes=5)
+# How many save answers a consultation keeps for retries (a retry comes within a minute).
+RECEIPTS_KEPT = 20
 
 # Fields of the consultation row that the steps may write.
 EDITABLE_FIELDS = {
@@ -191,22 +199,41 @@ class SaveResult:
     new_question_ids: dict = field(default_factory=dict)  # row index -> id of the created row
 
 
-def _lock(consultation, step, revision):
+def save_answered(*, consultation, step, key):
+    """The ``SaveResult`` a save of ``step`` with idempotency ``key`` got, or None."""
+    if not key:
+        return None
+    for receipt in consultation.save_receipts or []:
+        if receipt.get("key") == key and receipt.get("step") == step:
+            ids = {int(index): pk for index, pk in (receipt.get("ids") or {}).items()}
+            return SaveResult(revision=receipt["revision"], new_question_ids=ids)
+    return None
+
+
+def _lock(consultation, step, revision, key=None):
+    """(the consultation row locked, None), or (it, the answer already given to ``key``)."""
     locked = Consultation.objects.select_for_update().get(pk=consultation.pk)
+    answered = save_answered(consultation=locked, step=step, key=key)
+    if answered is not None:
+        return locked, answered
     if locked.is_final:
         raise ConsultationFinal("This record is final and can no longer be changed.")
     current = int((locked.step_revisions or {}).get(step, 0))
     if revision != current:
         raise StaleRevision(current)
-    return locked
+    return locked, None
 
 
-def _bump(locked, user, step):
+def _bump(locked, user, step, key=None, new_ids=None):
     revisions = dict(locked.step_revisions or {})
     revisions[step] = int(revisions.get(step, 0)) + 1
     locked.step_revisions = revisions
     if step not in (locked.visited_steps or []):
         locked.visited_steps = [*(locked.visited_steps or []), step]
+    if key:
+        receipt = {"key": key, "step": step, "revision": revisions[step],
+                   "ids": {str(index): pk for index, pk in (new_ids or {}).items()}}
+        locked.save_receipts = [*(locked.save_receipts or [])[-(RECEIPTS_KEPT - 1):], receipt]
     locked.save()
     _audit_changed(locked, user, step)
     return revisions[step]
@@ -218,18 +245,21 @@ def _check_text(value, label):
     return value
 
 
-def step_save(*, consultation, user, step, revision, changes):
+def step_save(*, consultation, user, step, revision, changes, key=None):
     """Save one step of an in-progress consultation; return a ``SaveResult``.
 
     Refused with ``StaleRevision`` when ``revision`` is not the stored revision
     of the step, with ``ConsultationFinal`` once the record is final, and with
     ``ValidationError`` when the data breaks a rule (nothing is written then).
+    A ``key`` already saved gets that save's result again, and nothing is written.
     """
     unknown = set(changes.fields) - EDITABLE_FIELDS
     if unknown:
         raise ValueError(f"Fields not editable from a step: {sorted(unknown)}")
     with transaction.atomic():
-        locked = _lock(consultation, step, revision)
+        locked, answered = _lock(consultation, step, revision, key)
+        if answered is not None:
+            return answered
         for name, value in changes.fields.items():
             setattr(locked, name, value)
         if "patient_ref" in changes.fields:
@@ -261,7 +291,7 @@ def step_save(*, consultation, user, step, revision, changes):
         _save_ratings(locked, changes.ratings)
         _save_understanding(locked, changes.understanding)
         new_ids = _save_questions(locked, changes.questions)
-        new_revision = _bump(locked, user, step)
+        new_revision = _bump(locked, user, step, key, new_ids)
     consultation.refresh_from_db()
     return SaveResult(revision=new_revision, new_question_ids=new_ids)
 
@@ -388,11 +418,11 @@ def _save_questions(consultation, rows):
     return new_ids
 
 
-def topic_order_set(*, consultation, user, order, skipped, revision, move=None):
+def topic_order_set(*, consultation, user, order, skipped, revision, move=None, key=None):
     """Record the order the patient chose for the topic steps, and which they skip.
 
     ``move`` is an optional ``(topic, "up" | "down")`` applied to ``order`` first:
-    the topic cards' move buttons.
+    the topic cards' move buttons. ``key``: as for ``step_save``.
     """
     order = [t for t in order if t in TOPIC_BY_KEY]
     if not is_topic_order(order):
@@ -401,10 +431,12 @@ def topic_order_set(*, consultation, user, order, skipped, revision, move=None):
         order = topic_moved(order, *move)
     skipped = [t for t in order if t in set(skipped or ())]
     with transaction.atomic():
-        locked = _lock(consultation, "topics", revision)
+        locked, answered = _lock(consultation, "topics", revision, key)
+        if answered is not None:
+            return answered
         locked.topic_order = order
         locked.skipped_topics = skipped
-        new_revision = _bump(locked, user, "topics")
+        new_revision = _bump(locked, user, "topics", key)
     consultation.refresh_from_db()
     return SaveResult(revision=new_revision)
 

@@ -346,3 +346,24 @@ def test_finalize_changes_nothing_when_the_record_cannot_be_generated(clinician_
     assert consultation.status == Consultation.Status.IN_PROGRESS
     assert not AuditEvent.objects.filter(action="finalized").exists()
 
+
+
+def test_a_save_with_a_known_key_writes_nothing_and_only_the_last_answers_are_kept(clinician):
+    from aids.consultations import RECEIPTS_KEPT
+
+    published_aid()
+    consultation = consultation_start(clinician=clinician, patient_ref="P1")
+    changes = StepChanges(questions=[{"id": None, "question": "Will it hurt?", "answer": ""}])
+    first = step_save(consultation=consultation, user=clinician, step="questions", revision=0,
+                      changes=changes, key="key-00000")
+    again = step_save(consultation=consultation, user=clinician, step="questions", revision=0,
+                      changes=changes, key="key-00000")
+    for n in range(1, RECEIPTS_KEPT + 5):
+        step_save(consultation=consultation, user=clinician, step="decision", revision=n - 1,
+                  changes=StepChanges(), key=f"key-{n:05d}")
+
+    assert again == first and set(first.new_question_ids.values()) == {PatientQuestion.objects.get().pk}
+    consultation.refresh_from_db()
+    assert consultation.step_revisions["questions"] == 1
+    assert len(consultation.save_receipts) == RECEIPTS_KEPT
+    assert consultation.save_receipts[-1]["key"] == f"key-{RECEIPTS_KEPT + 4:05d}"

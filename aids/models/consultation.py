@@ -136,6 +136,12 @@ class Consultation(models.Model):
     # Optimistic concurrency: one counter per step; a save based on a stale
     # counter is refused with a conflict instead of overwriting.
     step_revisions = models.JSONField(default=dict, blank=True)
+    # Idempotent saves: the answers to the last saves that came with an idempotency
+    # key (one per edit, sent by autosave.js), newest last, each
+    # {"key", "step", "revision", "ids": {row index: id of the row it created}}. A
+    # retried save whose first reply was lost gets that first answer again, the ids
+    # of the rows it created included, instead of being saved twice.
+    save_receipts = models.JSONField(default=list, blank=True)
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
