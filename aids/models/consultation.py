@@ -16,6 +16,7 @@ import unicodedata
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 
 from aids.models.content import AidVersion, ValueStatement, UnderstandingQuestion
 
@@ -357,7 +358,9 @@ class Addendum(AppendOnly):
 
     consultation = models.ForeignKey(Consultation, on_delete=models.PROTECT, related_name="addenda")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    # Not auto_now_add: the time is set before the record revision listing it is
+    # rendered (with no lock held), and stored as it was printed.
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
     text = models.TextField(max_length=NOTE_LIMIT)
 
     class Meta:
