@@ -45,6 +45,10 @@ PATIENT_VIEW = "patient_view"
 LOGGED_OUT_MESSAGE = (
     "You were logged out. What you had typed is back in the form; check it and save."
 )
+FINALIZE_LOGGED_OUT_MESSAGE = (
+    "You were logged out before the record was finalized: nothing was finalized. "
+    "Check the review and finalize it when ready."
+)
 FINAL_MESSAGE = (
     "This record is final and can no longer be changed: nothing was saved. "
     "To correct or add something, add a dated addendum on the record page."
@@ -305,8 +309,11 @@ def review(request, consultation):
     switched = _view_switch(request)
     if switched:
         return switched
+    finalize_refused = stash_pop(request) is not None  # a finalize posted after the login ended
     if consultation.is_final:
         return redirect("consultation_record", pk=consultation.pk)
+    if finalize_refused:
+        messages.warning(request, FINALIZE_LOGGED_OUT_MESSAGE)
     audit_record(consultation=consultation, user=request.user, action=AuditEvent.Action.VIEWED,
                  detail="review")
     return render(request, "walkthrough/review.html", {
