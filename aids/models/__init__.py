@@ -28,3 +28,4 @@ from aids.models.consultation import (  # noqa: F401,E402
     UnderstandingAnswer,
     ValueRating,
 )
+from aids.models.health import HealthProbe  # noqa: F401,E402
