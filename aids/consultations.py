@@ -2,8 +2,10 @@
 
 Each service takes keyword-only arguments, validates before it writes and runs in
 one transaction, taking a row lock on the consultation (``select_for_update``) so
-two requests for the same consultation queue instead of interleaving. Views and
-tests call these; nothing happens in ``save()`` or signals.
+two requests for the same consultation queue instead of interleaving. Finalizing
+and addenda render the PDF record first, with no transaction open, and then write
+in a short one that checks nothing changed meanwhile. Views and tests call these;
+nothing happens in ``save()`` or signals.
 
 Two guards protect what was typed:
 
@@ -12,6 +14,12 @@ Two guards protect what was typed:
 - each step carries a revision counter (``Consultation.step_revisions``); a save
   based on a stale counter is refused (``StaleRevision``) instead of silently
   overwriting what another tab saved.
+
+And every save is idempotent: a save may come with a key (one per edit; autosave.js
+sends one and sends it again when it retries a save whose reply it never got). The
+answer is kept with the key (``Consultation.save_receipts``), and the same key gets
+the same answer again, the ids of the rows the first save created included, with
+nothing written twice.
 """
 
 import datetime
@@ -20,6 +28,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from aids.access import ConsultationNotFound
@@ -34,13 +43,18 @@ from aids.models import (
     ValueRating,
 )
 from aids.models.consultation import NOTE_LIMIT, NOT_SURE_SITE
-from aids.record.storage import RecordGenerationError, record_generate
+from aids.record.storage import RecordGenerationError, record_render, record_store
 from aids.vocabulary import (
     AID_SLUG, RATING_MAX, RATING_MIN, TOPIC_BY_KEY, TOPIC_BY_KIND, is_topic_order, sure_clean,
     topic_moved,
 )
 
 CHANGE_COALESCE = datetime.timedelta(minutes=5)
+# How many save answers a consultation keeps for retries (a retry comes within a minute).
+RECEIPTS_KEPT = 20
+# How many times finalizing or an addendum renders the record again when the
+# consultation changed while it rendered, before it gives up and says so.
+RENDER_ATTEMPTS = 3
 
 # Fields of the consultation row that the steps may write.
 EDITABLE_FIELDS = {
@@ -59,7 +73,11 @@ class ConsultationFinal(Exception):
 
 
 class RecordNotGenerated(Exception):
-    """The PDF record could not be built; the transaction was rolled back."""
+    """The PDF record could not be built; nothing was written."""
+
+
+class RecordChanging(RecordNotGenerated):
+    """The consultation kept changing while its record rendered; nothing was written."""
 
 
 class StaleRevision(Exception):
@@ -191,22 +209,41 @@ class SaveResult:
     new_question_ids: dict = field(default_factory=dict)  # row index -> id of the created row
 
 
-def _lock(consultation, step, revision):
+def save_answered(*, consultation, step, key):
+    """The ``SaveResult`` a save of ``step`` with idempotency ``key`` got, or None."""
+    if not key:
+        return None
+    for receipt in consultation.save_receipts or []:
+        if receipt.get("key") == key and receipt.get("step") == step:
+            ids = {int(index): pk for index, pk in (receipt.get("ids") or {}).items()}
+            return SaveResult(revision=receipt["revision"], new_question_ids=ids)
+    return None
+
+
+def _lock(consultation, step, revision, key=None):
+    """(the consultation row locked, None), or (it, the answer already given to ``key``)."""
     locked = Consultation.objects.select_for_update().get(pk=consultation.pk)
+    answered = save_answered(consultation=locked, step=step, key=key)
+    if answered is not None:
+        return locked, answered
     if locked.is_final:
         raise ConsultationFinal("This record is final and can no longer be changed.")
     current = int((locked.step_revisions or {}).get(step, 0))
     if revision != current:
         raise StaleRevision(current)
-    return locked
+    return locked, None
 
 
-def _bump(locked, user, step):
+def _bump(locked, user, step, key=None, new_ids=None):
     revisions = dict(locked.step_revisions or {})
     revisions[step] = int(revisions.get(step, 0)) + 1
     locked.step_revisions = revisions
     if step not in (locked.visited_steps or []):
         locked.visited_steps = [*(locked.visited_steps or []), step]
+    if key:
+        receipt = {"key": key, "step": step, "revision": revisions[step],
+                   "ids": {str(index): pk for index, pk in (new_ids or {}).items()}}
+        locked.save_receipts = [*(locked.save_receipts or [])[-(RECEIPTS_KEPT - 1):], receipt]
     locked.save()
     _audit_changed(locked, user, step)
     return revisions[step]
@@ -218,18 +255,21 @@ def _check_text(value, label):
     return value
 
 
-def step_save(*, consultation, user, step, revision, changes):
+def step_save(*, consultation, user, step, revision, changes, key=None):
     """Save one step of an in-progress consultation; return a ``SaveResult``.
 
     Refused with ``StaleRevision`` when ``revision`` is not the stored revision
     of the step, with ``ConsultationFinal`` once the record is final, and with
     ``ValidationError`` when the data breaks a rule (nothing is written then).
+    A ``key`` already saved gets that save's result again, and nothing is written.
     """
     unknown = set(changes.fields) - EDITABLE_FIELDS
     if unknown:
         raise ValueError(f"Fields not editable from a step: {sorted(unknown)}")
     with transaction.atomic():
-        locked = _lock(consultation, step, revision)
+        locked, answered = _lock(consultation, step, revision, key)
+        if answered is not None:
+            return answered
         for name, value in changes.fields.items():
             setattr(locked, name, value)
         if "patient_ref" in changes.fields:
@@ -261,7 +301,7 @@ def step_save(*, consultation, user, step, revision, changes):
         _save_ratings(locked, changes.ratings)
         _save_understanding(locked, changes.understanding)
         new_ids = _save_questions(locked, changes.questions)
-        new_revision = _bump(locked, user, step)
+        new_revision = _bump(locked, user, step, key, new_ids)
     consultation.refresh_from_db()
     return SaveResult(revision=new_revision, new_question_ids=new_ids)
 
@@ -388,11 +428,11 @@ def _save_questions(consultation, rows):
     return new_ids
 
 
-def topic_order_set(*, consultation, user, order, skipped, revision, move=None):
+def topic_order_set(*, consultation, user, order, skipped, revision, move=None, key=None):
     """Record the order the patient chose for the topic steps, and which they skip.
 
     ``move`` is an optional ``(topic, "up" | "down")`` applied to ``order`` first:
-    the topic cards' move buttons.
+    the topic cards' move buttons. ``key``: as for ``step_save``.
     """
     order = [t for t in order if t in TOPIC_BY_KEY]
     if not is_topic_order(order):
@@ -401,10 +441,12 @@ def topic_order_set(*, consultation, user, order, skipped, revision, move=None):
         order = topic_moved(order, *move)
     skipped = [t for t in order if t in set(skipped or ())]
     with transaction.atomic():
-        locked = _lock(consultation, "topics", revision)
+        locked, answered = _lock(consultation, "topics", revision, key)
+        if answered is not None:
+            return answered
         locked.topic_order = order
         locked.skipped_topics = skipped
-        new_revision = _bump(locked, user, "topics")
+        new_revision = _bump(locked, user, "topics", key)
     consultation.refresh_from_db()
     return SaveResult(revision=new_revision)
 
@@ -412,49 +454,99 @@ def topic_order_set(*, consultation, user, order, skipped, revision, move=None):
 # --------------------------------------------------------------------------- final record
 
 
-def _generate_record(consultation, user):
-    """The next stored PDF revision (both copies), inside the caller's transaction."""
+def _render(consultation, user, **kwargs):
+    """Both PDFs of the next record revision, written nowhere yet. Runs outside any
+    transaction: no lock is held while it renders (on SQLite a write transaction
+    locks the whole database, and every other clinician would wait)."""
     try:
-        return record_generate(consultation=consultation, user=user)
+        return record_render(consultation=consultation, user=user, **kwargs)
     except RecordGenerationError as exc:  # its message carries no clinical text
         raise RecordNotGenerated(str(exc)) from None
+
+
+def _record_state(consultation):
+    """What the record of ``consultation`` is built from has not changed while this
+    has not: every step save writes the consultation row (its revisions and
+    ``updated_at``); addenda and stored revisions are counted."""
+    stored = consultation.documents.aggregate(latest=Max("revision"))["latest"] or 0
+    addenda = consultation.addenda.aggregate(last=Max("pk"))["last"] or 0
+    return (consultation.status, consultation.updated_at, consultation.step_revisions, stored, addenda)
+
+
+def _snapshot(consultation, user):
+    """The consultation as stored now and its state, read before anything else the
+    record shows (so any save that lands after these reads changes the state)."""
+    snapshot = Consultation.objects.select_related("version", "clinician").get(pk=consultation.pk)
+    if snapshot.clinician_id != user.pk:
+        raise ConsultationNotFound(consultation.pk)
+    return snapshot, _record_state(snapshot)
+
+
+def _changing():
+    return RecordChanging(
+        "The consultation was changed again and again while its record was being generated."
+    )
 
 
 def record_finalize(*, consultation, user):
     """Lock the consultation as final. Idempotent: returns (consultation, newly_final).
 
-    Two clicks (or two tabs) finalizing at once queue on the row lock; the second
-    finds the record already final and changes nothing. If the PDF record cannot
-    be built, ``RecordNotGenerated`` is raised and nothing is finalized.
+    The record is rendered from a snapshot with no lock held, then written in one
+    short transaction that first checks, under the row lock, that nothing changed
+    since the snapshot: if the consultation was saved meanwhile, the record is
+    rendered again (``RecordChanging`` after ``RENDER_ATTEMPTS``); if another click
+    or tab finalized it meanwhile, this one changes nothing. If the PDF record
+    cannot be built, ``RecordNotGenerated`` is raised and nothing is finalized.
     """
-    with transaction.atomic():
-        locked = Consultation.objects.select_for_update().get(pk=consultation.pk)
-        if locked.clinician_id != user.pk:
-            raise ConsultationNotFound(consultation.pk)
-        if locked.is_final:
-            return locked, False
-        locked.status = Consultation.Status.FINAL
-        locked.finalized_at = timezone.now()
-        locked.save(update_fields=["status", "finalized_at", "updated_at"])
-        audit_record(consultation=locked, user=user, action=AuditEvent.Action.FINALIZED)
-        _generate_record(locked, user)
-    consultation.refresh_from_db()
-    return locked, True
+    for _attempt in range(RENDER_ATTEMPTS):
+        snapshot, state = _snapshot(consultation, user)
+        if snapshot.is_final:
+            return snapshot, False
+        snapshot.status = Consultation.Status.FINAL  # as the record will show it
+        snapshot.finalized_at = timezone.now()
+        rendered = _render(snapshot, user)
+        with transaction.atomic():
+            locked = Consultation.objects.select_for_update().get(pk=consultation.pk)
+            if locked.is_final:
+                return locked, False
+            if _record_state(locked) != state:
+                continue  # saved while the record rendered: render it again
+            locked.status = Consultation.Status.FINAL
+            locked.finalized_at = snapshot.finalized_at
+            locked.save(update_fields=["status", "finalized_at", "updated_at"])
+            audit_record(consultation=locked, user=user, action=AuditEvent.Action.FINALIZED)
+            record_store(consultation=locked, rendered=rendered)
+        consultation.refresh_from_db()
+        return locked, True
+    raise _changing()
 
 
 def addendum_add(*, consultation, user, text):
-    """Append a dated addendum to a final record (the record itself never changes)."""
+    """Append a dated addendum to a final record (the record itself never changes).
+
+    As for finalizing, the new revision renders with no lock held and is written
+    with the addendum in one short transaction, rendered again if another addendum
+    was written meanwhile.
+    """
     text = text or ""
     if not text.strip():
         raise ValidationError({"text": "Write the addendum."})
     _check_text(text, "The addendum")
-    with transaction.atomic():
-        locked = Consultation.objects.select_for_update().get(pk=consultation.pk)
-        if locked.clinician_id != user.pk:
-            raise ConsultationNotFound(consultation.pk)
-        if not locked.is_final:
+    for _attempt in range(RENDER_ATTEMPTS):
+        snapshot, state = _snapshot(consultation, user)
+        if not snapshot.is_final:
             raise ValidationError("Addenda are added to a final record; this consultation is still in progress.")
-        addendum = Addendum.objects.create(consultation=locked, author=user, text=text)
-        audit_record(consultation=locked, user=user, action=AuditEvent.Action.ADDENDUM)
-        _generate_record(locked, user)
-    return addendum
+        # Dated after every addendum stored before this attempt: the order they are
+        # numbered in stays the order they were written in.
+        addendum = Addendum(consultation=snapshot, author=user, text=text, created_at=timezone.now())
+        rendered = _render(snapshot, user, pending_addendum=addendum)
+        with transaction.atomic():
+            locked = Consultation.objects.select_for_update().get(pk=consultation.pk)
+            if _record_state(locked) != state:
+                continue  # another addendum came first: render again, with it
+            addendum.consultation = locked
+            addendum.save()
+            audit_record(consultation=locked, user=user, action=AuditEvent.Action.ADDENDUM)
+            record_store(consultation=locked, rendered=rendered)
+        return addendum
+    raise _changing()

@@ -10,6 +10,10 @@ login, so the page's next GET finds the text and puts it back in the form
 (``stash_pop``), once, for the consultation's owner (anyone else gets a 404 from
 the view before the stash is read).
 
+Finalizing keeps nothing to type, but its URL only takes a POST: after logging
+in, ``?next=`` it would answer a blank 405. It goes back to the review page
+instead, which says that nothing was finalized (the stash marks it).
+
 It works in ``process_view`` so that ``CsrfViewMiddleware`` (earlier in the
 list) has already refused a forged POST: nothing from another site can be
 planted in a form. An autosave request (header ``X-Autosave: 1``) gets a 401
@@ -29,6 +33,7 @@ STASHABLE = {
     "consultation_step": lambda request, kwargs: request.path,
     "consultation_new": lambda request, kwargs: request.path,
     "addendum_add": lambda request, kwargs: reverse("consultation_record", args=[kwargs["pk"]]),
+    "consultation_finalize": lambda request, kwargs: reverse("consultation_step", args=[kwargs["pk"], "review"]),
 }
 
 

@@ -346,3 +346,137 @@ def test_finalize_changes_nothing_when_the_record_cannot_be_generated(clinician_
     assert consultation.status == Consultation.Status.IN_PROGRESS
     assert not AuditEvent.objects.filter(action="finalized").exists()
 
+
+
+def test_a_save_with_a_known_key_writes_nothing_and_only_the_last_answers_are_kept(clinician):
+    from aids.consultations import RECEIPTS_KEPT
+
+    published_aid()
+    consultation = consultation_start(clinician=clinician, patient_ref="P1")
+    changes = StepChanges(questions=[{"id": None, "question": "Will it hurt?", "answer": ""}])
+    first = step_save(consultation=consultation, user=clinician, step="questions", revision=0,
+                      changes=changes, key="key-00000")
+    again = step_save(consultation=consultation, user=clinician, step="questions", revision=0,
+                      changes=changes, key="key-00000")
+    for n in range(1, RECEIPTS_KEPT + 5):
+        step_save(consultation=consultation, user=clinician, step="decision", revision=n - 1,
+                  changes=StepChanges(), key=f"key-{n:05d}")
+
+    assert again == first and set(first.new_question_ids.values()) == {PatientQuestion.objects.get().pk}
+    consultation.refresh_from_db()
+    assert consultation.step_revisions["questions"] == 1
+    assert len(consultation.save_receipts) == RECEIPTS_KEPT
+    assert consultation.save_receipts[-1]["key"] == f"key-{RECEIPTS_KEPT + 4:05d}"
+
+
+# --------------------------------------------------------------------------- changes while the record renders
+
+
+def during_render(monkeypatch, *calls):
+    """Run each call while a record renders (the first call during the first render,
+    and so on), as another request would, on the same database."""
+    from aids.record import storage
+
+    real, pending = storage.render_pdf, list(calls)
+
+    def render(data, copy):
+        if pending:
+            pending.pop(0)()
+        return real(data, copy)
+
+    monkeypatch.setattr(storage, "render_pdf", render)
+
+
+def pdf_text(document):
+    import io
+
+    from pypdf import PdfReader
+
+    return "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(bytes(document.pdf))).pages)
+
+
+def test_a_save_while_finalizing_renders_is_in_the_final_record(clinician, monkeypatch):
+    published_aid()
+    consultation = consultation_start(clinician=clinician, patient_ref="P1")
+    during_render(monkeypatch, lambda: step_save(
+        consultation=consultation, user=clinician, step="next", revision=0,
+        changes=StepChanges(fields={"next_steps": "Saved by another tab while the PDF rendered"})))
+
+    _final, newly = record_finalize(consultation=consultation, user=clinician)
+
+    assert newly is True
+    assert AuditEvent.objects.filter(action="finalized").count() == 1
+    clinical = consultation.documents.get(variant="clinical")
+    assert clinical.revision == 1
+    assert "Saved by another tab while the PDF rendered" in pdf_text(clinical)
+
+
+def test_finalizing_while_another_finalize_renders_finalizes_once(clinician, monkeypatch):
+    published_aid()
+    consultation = consultation_start(clinician=clinician, patient_ref="P1")
+    during_render(monkeypatch, lambda: record_finalize(consultation=consultation, user=clinician))
+
+    _final, newly = record_finalize(consultation=consultation, user=clinician)
+
+    assert newly is False  # the other click finalized it while this one rendered
+    assert AuditEvent.objects.filter(action="finalized").count() == 1
+    assert sorted(consultation.documents.values_list("revision", "variant")) == [(1, "clinical"), (1, "patient")]
+
+
+def test_an_addendum_while_another_renders_ends_in_one_revision_each_listing_both(clinician, monkeypatch):
+    published_aid()
+    consultation = consultation_start(clinician=clinician, patient_ref="P1")
+    record_finalize(consultation=consultation, user=clinician)
+    during_render(monkeypatch, lambda: addendum_add(consultation=consultation, user=clinician, text="First note."))
+
+    addendum_add(consultation=consultation, user=clinician, text="Second note.")
+
+    assert list(consultation.addenda.values_list("text", flat=True)) == ["First note.", "Second note."]
+    assert sorted(consultation.documents.values_list("revision", "variant")) == [
+        (r, v) for r in (1, 2, 3) for v in ("clinical", "patient")]
+    second = pdf_text(consultation.documents.get(revision=2, variant="clinical"))
+    third = pdf_text(consultation.documents.get(revision=3, variant="clinical"))
+    assert "First note." in second and "Second note." not in second
+    assert third.index("Addendum 1") < third.index("First note.") < third.index("Addendum 2") < third.index(
+        "Second note.")
+    assert AuditEvent.objects.filter(action="addendum").count() == 2
+
+
+def test_an_addendum_is_stored_with_the_time_its_record_shows(clinician):
+    from django.utils import timezone
+
+    published_aid()
+    consultation = consultation_start(clinician=clinician, patient_ref="P1")
+    record_finalize(consultation=consultation, user=clinician)
+
+    addendum = addendum_add(consultation=consultation, user=clinician, text="A note.")
+
+    when = timezone.localtime(consultation.addenda.get().created_at)
+    assert addendum.created_at == consultation.addenda.get().created_at
+    assert f"{when:%H:%M}" in pdf_text(consultation.documents.get(revision=2, variant="clinical"))
+
+
+def test_finalizing_a_consultation_that_keeps_changing_is_refused_and_changes_nothing(clinician, monkeypatch):
+    from aids.consultations import RENDER_ATTEMPTS, RecordChanging
+
+    published_aid()
+    consultation = consultation_start(clinician=clinician, patient_ref="P1")
+
+    def save(n):
+        return lambda: step_save(consultation=consultation, user=clinician, step="next", revision=n,
+                                 changes=StepChanges(fields={"next_steps": f"Change {n}"}))
+
+    # Each attempt renders two copies; a save lands during the first of each.
+    calls = []
+    for n in range(RENDER_ATTEMPTS):
+        calls += [save(n), lambda: None]
+    during_render(monkeypatch, *calls)
+
+    with pytest.raises(RecordChanging):
+        record_finalize(consultation=consultation, user=clinician)
+
+    consultation.refresh_from_db()
+    assert consultation.status == Consultation.Status.IN_PROGRESS
+    assert consultation.next_steps == f"Change {RENDER_ATTEMPTS - 1}"
+    assert not consultation.documents.exists()
+    assert not AuditEvent.objects.filter(action="finalized").exists()

@@ -75,3 +75,54 @@ def test_a_failure_logs_the_record_id_and_type_but_no_text(clinician, monkeypatc
     assert consultation.record_id in caplog.text and "ValueError" in caplog.text
     assert secret not in caplog.text
     assert not RecordDocument.objects.filter(consultation=consultation).exists()
+
+
+# --------------------------------------------------------------------------- no lock while rendering
+
+
+def _write_elsewhere(consultation, other):
+    """What another request does meanwhile, on its own connection and with a short
+    wait: another clinician's write (SQLite has one write lock for the whole file),
+    and a look at this consultation's row (PostgreSQL locks rows)."""
+    from django.db import connection, connections, transaction
+    from django.utils import timezone
+
+    from aids.models import Consultation
+
+    try:
+        with connection.cursor() as cursor:
+            if connection.vendor == "sqlite":
+                cursor.execute("PRAGMA busy_timeout = 300")
+            else:
+                cursor.execute("SET lock_timeout = '300ms'")
+        with transaction.atomic():
+            list(Consultation.objects.select_for_update(nowait=True).filter(pk=consultation.pk))
+            other.last_login = timezone.now()
+            other.save(update_fields=["last_login"])
+        return "written"
+    except Exception as exc:  # noqa: BLE001 - the test compares the outcome
+        return f"{type(exc).__name__}: {exc}"
+    finally:
+        connections.close_all()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_no_write_lock_is_held_while_the_pdf_renders(clinician, other_clinician, monkeypatch):
+    import threading
+
+    consultation = start(clinician)
+    real, outcomes = storage.render_pdf, []
+
+    def render_while_another_request_writes(data, copy):
+        thread = threading.Thread(target=lambda: outcomes.append(_write_elsewhere(consultation, other_clinician)))
+        thread.start()
+        thread.join()
+        return real(data, copy)
+
+    monkeypatch.setattr(storage, "render_pdf", render_while_another_request_writes)
+    record_finalize(consultation=consultation, user=clinician)
+    addendum_add(consultation=consultation, user=clinician, text="Written while nothing waits.")
+
+    assert outcomes == ["written"] * 4  # two copies at finalizing, two for the addendum
+    assert sorted(consultation.documents.values_list("revision", "variant")) == [
+        (r, v) for r in (1, 2) for v in ("clinical", "patient")]

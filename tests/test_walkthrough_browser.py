@@ -74,6 +74,39 @@ def test_background_saves_of_a_new_question_make_one_row(browser, live_server, c
     context.close()
 
 
+def test_a_background_save_whose_reply_is_lost_is_retried_without_doubling_the_question(
+        browser, live_server, consultation):
+    context, page = open_page(browser, live_server)
+    lost = []
+
+    def lose_the_first_reply(route):
+        request = route.request
+        if request.method == "POST" and request.headers.get("x-autosave") == "1" and not lost:
+            route.fetch()  # the save reaches the server and is saved...
+            lost.append(request.headers.get("idempotency-key"))
+            route.abort("connectionreset")  # ...but its answer never comes back
+        else:
+            route.continue_()
+
+    page.route("**/step/questions/", lose_the_first_reply)
+    page.goto(step(live_server, consultation, "questions"))
+    box = page.get_by_label("Question 1", exact=True)
+
+    box.fill("Will it hurt?")
+    expect(status(page)).to_have_text("Not saved - retrying")
+    expect(status(page)).to_have_text("Saved", timeout=10000)
+    box.fill("Will it hurt afterwards?")
+    for _ in range(50):  # the next background save comes about 2 seconds after typing
+        page.wait_for_timeout(200)
+        if PatientQuestion.objects.filter(question="Will it hurt afterwards?").exists():
+            break
+    expect(status(page)).to_have_text("Saved")
+
+    assert list(PatientQuestion.objects.values_list("question", flat=True)) == ["Will it hurt afterwards?"]
+    assert len(lost) == 1 and lost[0]  # the retry went with the same key (checked server-side)
+    context.close()
+
+
 def test_after_logout_the_text_is_kept_and_comes_back_after_login(browser, live_server, consultation):
     context, page = open_page(browser, live_server)
     page.goto(step(live_server, consultation, "next"))

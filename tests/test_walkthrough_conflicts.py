@@ -154,3 +154,65 @@ def test_topic_order_conflict_shows_both_orders(clinician_client):
     assert "This page Last-resort criteria, then Alternatives, then Benefits, then Risks" in text
     consultation.refresh_from_db()
     assert consultation.topic_order == ["criteria", "alternatives", "risks", "benefits"]
+
+
+# --------------------------------------------------------------------------- lost replies
+
+
+def autosave(client, consultation, key, data, edit_key):
+    """One background save as autosave.js sends it: the edit's idempotency key with it."""
+    return client.post(step_url(consultation, key), data, HTTP_X_AUTOSAVE="1", HTTP_IDEMPOTENCY_KEY=edit_key)
+
+
+def applied(data, body):
+    """What the page's form holds once autosave.js has applied a save's answer."""
+    return {**data, "revision": [str(body["revision"])], **{k: [v] for k, v in body["set"].items()}}
+
+
+def test_a_retried_background_save_whose_reply_was_lost_adds_no_second_set_of_questions(clinician_client):
+    published_aid()
+    consultation = start_consultation(clinician_client)
+    tab = opened(clinician_client, consultation, "questions")
+    tab.update({"questions-TOTAL_FORMS": ["3"], "nav": ["stay"],
+                **{f"questions-{i}-question": [f"Question {i + 1}?"] for i in range(3)},
+                **{f"questions-{i}-status": ["open"] for i in range(3)}})
+
+    first = autosave(clinician_client, consultation, "questions", tab, "edit-0001")  # its reply is lost
+    retry = autosave(clinician_client, consultation, "questions", tab, "edit-0001")  # the same body again
+    tab = applied(tab, retry.json())
+    tab["questions-0-answer"] = ["An answer typed next"]
+    following = autosave(clinician_client, consultation, "questions", tab, "edit-0002")
+
+    ids = sorted(PatientQuestion.objects.values_list("pk", flat=True))
+    assert retry.status_code == 200
+    assert retry.json() == first.json()
+    assert sorted(int(v) for v in retry.json()["set"].values()) == ids
+    assert following.status_code == 200 and following.json()["revision"] == 2
+    assert list(PatientQuestion.objects.values_list("question", flat=True)) == [
+        "Question 1?", "Question 2?", "Question 3?"]
+    assert PatientQuestion.objects.get(question="Question 1?").answer == "An answer typed next"
+
+
+STEPS_WITH_FORMS = ["start", "decision", "topics", "benefits", "risks", "criteria", "alternatives",
+                    "values", "questions", "next"]
+
+
+@pytest.mark.parametrize("key", STEPS_WITH_FORMS)
+def test_a_retried_background_save_answers_what_the_first_answered(clinician_client, key):
+    """Even when another tab saved the step in between: the retry changes nothing and
+    answers as the first did; the tab's next save then meets the other tab's change."""
+    published_aid()
+    consultation = start_consultation(clinician_client)
+    tab_a = {**opened(clinician_client, consultation, key), "nav": ["stay"]}
+    before = int(tab_a["revision"][0])
+    first = autosave(clinician_client, consultation, key, tab_a, "edit-a-1")  # its reply is lost
+    tab_b = {**opened(clinician_client, consultation, key), "nav": ["stay"]}
+    second = autosave(clinician_client, consultation, key, tab_b, "edit-b-1")
+
+    retry = autosave(clinician_client, consultation, key, tab_a, "edit-a-1")
+
+    assert first.status_code == 200 and first.json()["revision"] == before + 1
+    assert second.json()["revision"] == before + 2
+    assert (retry.status_code, retry.json()) == (200, first.json())
+    consultation.refresh_from_db()
+    assert consultation.step_revisions[key] == before + 2

@@ -162,3 +162,28 @@ def test_the_stash_keeps_a_few_pages_and_refuses_a_flood():
     kept = session[STASH_KEY]
     assert list(kept) == [f"/page/{n}/" for n in range(2, STASH_MAX_PAGES + 2)]
     assert kept[f"/page/{STASH_MAX_PAGES + 1}/"] == {"note": [f"typed-{STASH_MAX_PAGES + 1}"]}
+
+
+def test_finalizing_after_the_session_ended_comes_back_to_the_review_with_a_message(clinician_client, clinician):
+    from urllib.parse import parse_qs, urlsplit
+
+    published_aid()
+    consultation = start_consultation(clinician_client)
+    expire_session(clinician_client)
+
+    response = clinician_client.post(reverse("consultation_finalize", args=[consultation.pk]), {"confirm": "yes"})
+    next_url = parse_qs(urlsplit(response.url).query)["next"][0]
+    logged_in = log_in(clinician_client, clinician, next_url)
+    page = clinician_client.get(logged_in.url)
+
+    review = step_url(consultation, "review")
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+    assert logged_in.url == review
+    assert page.status_code == 200
+    assert ("You were logged out before the record was finalized: nothing was finalized. "
+            "Check the review and finalize it when ready.") in visible_text(page.content.decode())
+    consultation.refresh_from_db()
+    assert consultation.status == consultation.Status.IN_PROGRESS
+    again = visible_text(clinician_client.get(review).content.decode())
+    assert "You were logged out" not in again  # shown once
+

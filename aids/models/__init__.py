@@ -29,3 +29,4 @@ from aids.models.consultation import (  # noqa: F401,E402
     ValueRating,
 )
 from aids.models.site import SiteSettings, StaffProfile  # noqa: F401,E402
+from aids.models.health import HealthProbe  # noqa: F401,E402

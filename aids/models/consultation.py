@@ -16,6 +16,7 @@ import unicodedata
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 
 from aids.models.content import AidVersion, ValueStatement, UnderstandingQuestion
 
@@ -136,6 +137,12 @@ class Consultation(models.Model):
     # Optimistic concurrency: one counter per step; a save based on a stale
     # counter is refused with a conflict instead of overwriting.
     step_revisions = models.JSONField(default=dict, blank=True)
+    # Idempotent saves: the answers to the last saves that came with an idempotency
+    # key (one per edit, sent by autosave.js), newest last, each
+    # {"key", "step", "revision", "ids": {row index: id of the row it created}}. A
+    # retried save whose first reply was lost gets that first answer again, the ids
+    # of the rows it created included, instead of being saved twice.
+    save_receipts = models.JSONField(default=list, blank=True)
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -351,7 +358,9 @@ class Addendum(AppendOnly):
 
     consultation = models.ForeignKey(Consultation, on_delete=models.PROTECT, related_name="addenda")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    # Not auto_now_add: the time is set before the record revision listing it is
+    # rendered (with no lock held), and stored as it was printed.
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
     text = models.TextField(max_length=NOTE_LIMIT)
 
     class Meta:

@@ -1,7 +1,15 @@
-"""Generating and keeping record PDFs. Stored bytes are never regenerated."""
+"""Generating and keeping record PDFs. Stored bytes are never regenerated.
+
+Rendering takes a while (a second or more for a long record), so it is apart from
+storing: ``record_render`` builds the PDFs and writes nothing (callers run it
+outside any transaction, so no lock is held meanwhile: on SQLite a write
+transaction locks the whole database), and ``record_store`` keeps them, in the
+caller's short transaction. ``record_generate`` does both, for scripts and tests.
+"""
 
 import hashlib
 import logging
+from dataclasses import dataclass
 
 from django.db.models import Max
 from django.utils import timezone
@@ -18,20 +26,35 @@ class RecordGenerationError(Exception):
     messages quote the paragraph, so they are never passed on or logged)."""
 
 
-def record_generate(*, consultation, user, generated_at=None):
-    """Build the clinical and the patient PDF of the consultation's next revision
-    (1 at finalization, +1 after each addendum) and store them with their SHA-256.
+@dataclass(frozen=True)
+class RenderedRecord:
+    """Both copies of one record revision, built but not yet stored."""
 
-    Call inside the caller's transaction (record_finalize, addendum_add); the
-    caller writes the audit event. Returns the two new RecordDocuments.
-    """
+    revision: int
+    pdfs: dict  # variant -> bytes
+
+
+def record_next_revision(consultation):
+    """1 at finalization, +1 after each addendum."""
     latest = consultation.documents.aggregate(latest=Max("revision"))["latest"] or 0
-    revision = latest + 1
+    return latest + 1
+
+
+def record_render(*, consultation, user, revision=None, generated_at=None, pending_addendum=None):
+    """Build the clinical and the patient PDF of ``revision`` (default: the next)
+    from ``consultation`` as given; write nothing.
+
+    ``pending_addendum`` is an addendum not stored yet (it is stored with the PDFs)
+    that the record already lists, last.
+    """
+    revision = revision or record_next_revision(consultation)
     generated_at = generated_at or timezone.now()
     failure = None
     try:
         data = record_data(consultation=consultation, revision=revision,
                            generated_at=generated_at, generated_by=user)
+        if pending_addendum is not None:
+            data.addenda = [*data.addenda, pending_addendum]
         rendered = {key: render_pdf(data, key) for key in COPIES}
     except Exception as exc:  # noqa: BLE001 - re-raised below without its message
         failure = type(exc).__name__
@@ -43,11 +66,24 @@ def record_generate(*, consultation, user, generated_at=None):
         raise RecordGenerationError(
             f"The record {consultation.record_id} could not be generated ({failure})."
         )
+    return RenderedRecord(revision=revision, pdfs=rendered)
+
+
+def record_store(*, consultation, rendered):
+    """Keep a rendered revision with the SHA-256 of each copy; return the two new
+    RecordDocuments. Call inside the caller's transaction, which writes the audit
+    event (a second store of the same revision is refused by the unique constraint)."""
     return [
         RecordDocument.objects.create(
-            consultation=consultation, revision=revision, variant=variant, pdf=pdf,
+            consultation=consultation, revision=rendered.revision, variant=variant, pdf=pdf,
             sha256=hashlib.sha256(pdf).hexdigest(), size=len(pdf),
         )
-        for variant, pdf in rendered.items()
+        for variant, pdf in rendered.pdfs.items()
     ]
 
+
+def record_generate(*, consultation, user, generated_at=None):
+    """Render the consultation's next revision and store it (``record_render`` then
+    ``record_store``). Returns the two new RecordDocuments."""
+    rendered = record_render(consultation=consultation, user=user, generated_at=generated_at)
+    return record_store(consultation=consultation, rendered=rendered)

@@ -53,16 +53,17 @@ class Page:
     def changes(self):
         return StepChanges()
 
-    def save(self, *, user, revision):
+    def save(self, *, user, revision, key=None):
         """Write what the page's valid forms say; return a ``SaveResult``.
 
-        The services' refusals (``StaleRevision``, ``ConsultationFinal``,
+        ``key`` is the edit's idempotency key (a retry sends the same one). The
+        services' refusals (``StaleRevision``, ``ConsultationFinal``,
         ``ValidationError``) pass through to the caller.
         """
         if not self.has_forms:  # a page that only shows content: nothing to save
             return SaveResult(revision=revision)
         return step_save(consultation=self.consultation, user=user, step=self.key,
-                         revision=revision, changes=self.changes())
+                         revision=revision, changes=self.changes(), key=key)
 
     def context(self):
         return {}
@@ -154,10 +155,10 @@ class TopicsPage(Page):
     def posted_skipped(self):
         return [t for t in TOPIC_STEPS if self.form.cleaned_data.get(f"skip_{t}")]
 
-    def save(self, *, user, revision):
+    def save(self, *, user, revision, key=None):
         return topic_order_set(
             consultation=self.consultation, user=user, order=self.posted_order(),
-            skipped=self.posted_skipped(), move=self.posted_move(), revision=revision,
+            skipped=self.posted_skipped(), move=self.posted_move(), revision=revision, key=key,
         )
 
     def context(self):

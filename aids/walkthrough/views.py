@@ -8,6 +8,7 @@ wrapped in ``sensitive_post_parameters`` so no error report can carry it;
 nothing here logs posted text.
 """
 
+import re
 from dataclasses import dataclass, field
 
 from django.contrib import messages
@@ -29,6 +30,7 @@ from aids.consultations import (
     audit_record,
     consultation_start,
     record_finalize,
+    save_answered,
 )
 from aids.models import Aid, AuditEvent, Consultation
 from aids.readmodel import record_data
@@ -42,6 +44,10 @@ from aids.walkthrough.steps import navigation
 PATIENT_VIEW = "patient_view"
 LOGGED_OUT_MESSAGE = (
     "You were logged out. What you had typed is back in the form; check it and save."
+)
+FINALIZE_LOGGED_OUT_MESSAGE = (
+    "You were logged out before the record was finalized: nothing was finalized. "
+    "Check the review and finalize it when ready."
 )
 FINAL_MESSAGE = (
     "This record is final and can no longer be changed: nothing was saved. "
@@ -137,6 +143,16 @@ def _render_step(request, consultation, page, *, revision, conflict=None, status
     return render(request, page.template, context, status=status)
 
 
+# The header autosave.js sends with each edit (the same again when it retries one).
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+_KEY = re.compile(r"[A-Za-z0-9_-]{8,64}")
+
+
+def _save_key(request):
+    key = request.headers.get(IDEMPOTENCY_HEADER, "")
+    return key if _KEY.fullmatch(key) else None
+
+
 def _int(value, default=-1):
     try:
         return int(value)
@@ -200,6 +216,10 @@ def _step_post(request, consultation, page_class):
 def _attempt(request, consultation, page):
     """Validate and save a posted page; never raises for what a user can cause."""
     revision = _int(request.POST.get("revision"))
+    key = _save_key(request)
+    answered = save_answered(consultation=consultation, step=page.key, key=key)
+    if answered is not None:  # a retry of a save whose reply was lost: its answer again
+        return Outcome("saved", page, answered.revision, new_question_ids=answered.new_question_ids)
     if consultation.is_final:
         return Outcome("final", page)
     if not page.is_valid():
@@ -207,7 +227,7 @@ def _attempt(request, consultation, page):
                   for f in page.forms() for name, errs in f.errors.items()}
         return Outcome("invalid", page, revision, errors=errors)
     try:
-        result = page.save(user=request.user, revision=revision)
+        result = page.save(user=request.user, revision=revision, key=key)
     except ConsultationFinal:
         return Outcome("final", page)
     except ValidationError as exc:
@@ -289,8 +309,11 @@ def review(request, consultation):
     switched = _view_switch(request)
     if switched:
         return switched
+    finalize_refused = stash_pop(request) is not None  # a finalize posted after the login ended
     if consultation.is_final:
         return redirect("consultation_record", pk=consultation.pk)
+    if finalize_refused:
+        messages.warning(request, FINALIZE_LOGGED_OUT_MESSAGE)
     audit_record(consultation=consultation, user=request.user, action=AuditEvent.Action.VIEWED,
                  detail="review")
     return render(request, "walkthrough/review.html", {

@@ -4,6 +4,12 @@
 // With it, a step form marked data-autosave is also posted in the background a
 // couple of seconds after the last keystroke (header X-Autosave: 1). Nothing is
 // ever kept in the browser's storage: the server is the only place text is saved.
+//
+// Each save carries an idempotency key (header Idempotency-Key). When no answer
+// comes back (the network dropped it, or the server failed), the retry sends the
+// very same body with the same key: if the first did arrive, the server answers as
+// it did then (the new revision, the ids of the rows it created) and saves nothing
+// twice. What was typed since follows in the next save.
 (function () {
   "use strict";
 
@@ -40,6 +46,7 @@
   var stopped = false;
   var submitting = false;
   var backoff = 0;
+  var pending = null;  // {data, key}: the save sent whose answer has not come back
 
   function say(text) {
     status.textContent = text;
@@ -81,11 +88,16 @@
     status.appendChild(button);
   }
 
+  function newKey() {
+    var bytes = new Uint8Array(16);
+    window.crypto.getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) { return (b + 256).toString(16).slice(1); }).join("");
+  }
+
   function retry() {
     backoff = backoff ? Math.min(backoff * 2, MAX_BACKOFF) : DELAY;
-    dirty = true;
     say("Not saved - retrying");
-    schedule(backoff);
+    schedule(backoff);  // sends `pending` again, unchanged
   }
 
   function firstError(body) {
@@ -115,20 +127,25 @@
     if (inFlight) { again = true; return; }
     inFlight = true;
     again = false;
-    dirty = false;
+    if (!pending) {  // a new save of what the form holds now; else the same one again
+      dirty = false;
+      pending = { data: new FormData(form), key: newKey() };
+    }
     say("Saving...");
     var token = csrfToken();
-    var data = new FormData(form);
-    data.set("csrfmiddlewaretoken", token);
+    pending.data.set("csrfmiddlewaretoken", token);
     var tokenInput = form.querySelector("input[name=csrfmiddlewaretoken]");
     if (tokenInput) { tokenInput.value = token; }
 
     fetch(form.action, {
       method: "POST",
-      body: data,
+      body: pending.data,
       credentials: "same-origin",
       redirect: "manual",
-      headers: { "X-Autosave": "1", "X-CSRFToken": token, "Accept": "application/json" }
+      headers: {
+        "X-Autosave": "1", "X-CSRFToken": token, "Accept": "application/json",
+        "Idempotency-Key": pending.key
+      }
     }).then(function (response) {
       if (response.type === "opaqueredirect" || response.status === 401 || response.status === 403) {
         loggedOut();
@@ -142,12 +159,16 @@
       if (!result) { return; }
       var body = result.body || {};
       if (result.status === 200 && body.saved) {
+        pending = null;
         backoff = 0;
         applySaved(body);
+        if (dirty) { again = true; }  // typed while this was on its way: save that too
         say(dirty ? "Saving..." : "Saved");
       } else if (result.status === 409) {
+        pending = null;
         stop("Not saved - " + (body.message || "this step was changed elsewhere. Press Save to see both versions."));
       } else if (result.status === 400) {
+        pending = null;
         say("Not saved - " + firstError(body) + " Press Save to see it by the field.");
       } else {
         retry();
@@ -168,7 +189,7 @@
   });
   window.addEventListener("pageshow", function () { submitting = false; });
   window.addEventListener("beforeunload", function (event) {
-    if (dirty && !submitting) {
+    if ((dirty || pending) && !submitting) {
       event.preventDefault();
       event.returnValue = "";
     }
