@@ -34,7 +34,7 @@ from aids.models import (
     ValueRating,
 )
 from aids.models.consultation import NOTE_LIMIT, NOT_SURE_SITE
-from aids.record.storage import RecordGenerationError, record_generate
+from aids.record.storage import RecordGenerationError, RecordGlyphsMissing, record_generate
 from aids.vocabulary import (
     AID_SLUG, RATING_MAX, RATING_MIN, TOPIC_BY_KEY, TOPIC_BY_KIND, is_topic_order, sure_clean,
     topic_moved,
@@ -60,6 +60,15 @@ class ConsultationFinal(Exception):
 
 class RecordNotGenerated(Exception):
     """The PDF record could not be built; the transaction was rolled back."""
+
+    retry = True  # trying again may work (a passing fault)
+
+
+class RecordTextNotDrawable(RecordNotGenerated):
+    """Typed characters no PDF font can draw; nothing was changed. Trying again will
+    not help: the text must change (or IT installs the fonts)."""
+
+    retry = False
 
 
 class StaleRevision(Exception):
@@ -416,6 +425,8 @@ def _generate_record(consultation, user):
     """The next stored PDF revision (both copies), inside the caller's transaction."""
     try:
         return record_generate(consultation=consultation, user=user)
+    except RecordGlyphsMissing as exc:  # its message names characters, never the text
+        raise RecordTextNotDrawable(str(exc)) from None
     except RecordGenerationError as exc:  # its message carries no clinical text
         raise RecordNotGenerated(str(exc)) from None
 
