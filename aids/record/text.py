@@ -36,7 +36,7 @@ from reportlab.platypus import Paragraph as _RLParagraph
 from reportlab.platypus import Spacer
 from reportlab.platypus.paragraph import _wsc
 
-from aids.record.fonts import MissingGlyphs, base_font, fallback_faces, font_runs
+from aids.record.fonts import EMOJI, MissingGlyphs, base_font, fallback_faces, font_runs
 
 __all__ = ["CHUNK", "MissingGlyphs", "Paragraph", "BidiParagraph", "esc", "paragraphs",
            "visual_line", "is_rtl"]
@@ -72,6 +72,9 @@ def _runs_markup(line):
     pos, current = 0, []
     for original, ch in zip(line, drawn):
         if ch is None:
+            if font.regular == EMOJI and current:  # its spaces are wide: not in its run
+                out.append((font, "".join(current)))
+                current, font, run, pos = [], base, run[pos:], 0
             current.append(original)
             continue
         while pos >= len(run):
