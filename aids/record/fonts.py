@@ -42,6 +42,8 @@ from reportlab import rl_config
 from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.pdfbase.ttfonts import TTFont
 
+from aids.record.direction import is_rtl, needs_bidi, shape_arabic, visual_order
+
 logger = logging.getLogger(__name__)
 
 REGULAR_FILE = "DejaVuSans.ttf"
@@ -340,6 +342,17 @@ def fallback_faces():
 
 # --- Canvas strings (page furniture) --------------------------------------------
 
+def visual_line(text):
+    """One line for a canvas string, joined and in visual order."""
+    if not needs_bidi(text):
+        return text
+    text = shape_arabic(text, base_font().regular) if base_font().spec else text
+    _, chars = visual_order(text, is_rtl(text))
+    return "".join(chars)
+
+
+
+
 def string_width(text, size, bold=False):
     """The width of ``text`` drawn by :func:`draw_string`."""
     return sum(pdfmetrics.stringWidth(run, face(font, bold), size) for font, run in font_runs(text))
@@ -349,9 +362,7 @@ def draw_string(canvas, x, y, text, size, *, bold=False, align="left"):
     """Draw a one-line canvas string in runs, each in a font that has its glyphs
     (``canvas.drawString`` would draw anything the current font lacks as boxes).
     ``align`` is "left", "right" (x is the right end) or "centre". Right-to-left
-    text is put in visual order first (``aids.record.text.visual_line``)."""
-    from aids.record.text import visual_line  # text imports this module
-
+    text is put in visual order first (:func:`visual_line`)."""
     text = visual_line(text)
     runs = font_runs(text)
     width = sum(pdfmetrics.stringWidth(run, face(font, bold), size) for font, run in runs)
