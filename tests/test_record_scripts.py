@@ -49,7 +49,7 @@ SCRIPTS = [
     ("hebrew", "אני רוצה לדבר עם הנכדים שלי", True),
     ("arabic", "أريد أن أبقى مستيقظا بما يكفي للتحدث مع أحفادي، لا أكثر", True),
     ("devanagari", "मैं अपने पोते-पोतियों से बात करना चाहता हूँ", False),
-    ("emoji", "Family 😀👍🏽 ❤️ and 🎉 matter", False),
+    ("emoji", "Family 😀👍🏽 ❤️ and 🎉 matter 😀 🎉", False),
     ("mixed", "התור ל-MRI ביום 12 במרץ", True),
 ]
 
@@ -187,9 +187,10 @@ def test_the_patient_reference_in_the_running_header_has_its_glyphs(clinician):
 # --- how the text is put in the PDF -------------------------------------------------
 
 def test_esc_puts_each_script_in_a_font_that_has_it():
-    markup = esc("a 中 한 😀 ب <b>")
+    markup = esc("a 中 한 😀 🎉 ب <b>")
     assert markup == ('a <font face="NotoSansSC">中 </font><font face="NotoSansKR">한 </font>'
-                      '<font face="NotoEmoji">😀</font> ب &lt;b&gt;')
+                      '<font face="NotoEmoji">😀</font> <font face="NotoEmoji">🎉</font> '
+                      'ب &lt;b&gt;')
 
 
 def test_latin_only_text_is_plain_escaped_markup():

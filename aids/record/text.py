@@ -68,10 +68,11 @@ def _runs_markup(line):
     pos, current = 0, []
     for original, ch in zip(line, drawn):
         if ch is None:
-            if font.regular == EMOJI and current:  # its spaces are wide: not in its run
-                out.append((font, "".join(current)))
-                current, font, run, pos = [], base, run[pos:], 0
-            current.append(original)
+            if font.regular == EMOJI:  # its spaces are wide: in the base font instead
+                out += [(font, "".join(current)), (base, original)]
+                current = []
+            else:
+                current.append(original)
             continue
         while pos >= len(run):
             out.append((font, "".join(current)))
