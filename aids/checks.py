@@ -1,25 +1,30 @@
 """Django system checks for the app (fonts for the PDF record)."""
 
 from django.conf import settings
-from django.core.checks import Warning, register
+from django.core.checks import Error, Warning, register
 
-from aids.record.fonts import BOLD_FILE, REGULAR_FILE, find_font_files
+from aids.record.fonts import CHAIN, font_problems
+
+HINT = ("Run `npm ci` (installs node_modules/dejavu-fonts-ttf and "
+        "node_modules/@expo-google-fonts/*), or set PDF_FONT_DIRS to folders holding "
+        "TrueType (glyf) copies of the files named (Debian's fonts-dejavu-core and "
+        "fonts-noto-core have all but the Chinese, Japanese and Korean ones).")
 
 
 @register()
 def check_pdf_fonts(app_configs=None, **kwargs):
-    """Warn when DejaVu Sans is missing: records would show Greek or Cyrillic as boxes."""
+    """The record's fonts must all be there: without them a record would show letters
+    as boxes, or (without DejaVu Sans) refuse every Greek, Cyrillic or Asian letter.
+    An error when DEBUG is off, so a production server refuses to start (sdm/wsgi.py
+    runs the checks); a warning in local development."""
     dirs = list(getattr(settings, "PDF_FONT_DIRS", None) or [])
-    if find_font_files(dirs):
+    problems = font_problems(dirs)
+    if not problems:
         return []
-    return [
-        Warning(
-            f"No DejaVu Sans font ({REGULAR_FILE} and {BOLD_FILE}) found in PDF_FONT_DIRS "
-            f"({', '.join(dirs) or 'empty'}). PDF records will fall back to Helvetica, "
-            "which shows Greek, Cyrillic and many other letters as empty boxes.",
-            hint="Run `npm ci` (installs node_modules/dejavu-fonts-ttf), or "
-            "`apt-get install fonts-dejavu-core`, or set PDF_FONT_DIRS to a directory "
-            "holding DejaVuSans.ttf and DejaVuSans-Bold.ttf.",
-            id="aids.W001",
-        )
-    ]
+    msg = (f"PDF record fonts missing or unreadable in PDF_FONT_DIRS ({', '.join(dirs) or 'empty'}): "
+           + "; ".join(problems) + f". The record needs all {len(CHAIN)} fonts to show every "
+           "script; without DejaVu Sans it falls back to Helvetica, which has no Greek, "
+           "Cyrillic or Asian letters.")
+    if settings.DEBUG:
+        return [Warning(msg, hint=HINT, id="aids.W001")]
+    return [Error(msg, hint=HINT, id="aids.E001")]

@@ -43,7 +43,9 @@ from aids.models import (
     ValueRating,
 )
 from aids.models.consultation import NOTE_LIMIT, NOT_SURE_SITE
-from aids.record.storage import RecordGenerationError, record_render, record_store
+from aids.record.storage import (
+    RecordGenerationError, RecordGlyphsMissing, record_render, record_store,
+)
 from aids.vocabulary import (
     AID_SLUG, RATING_MAX, RATING_MIN, TOPIC_BY_KEY, TOPIC_BY_KIND, is_topic_order, sure_clean,
     topic_moved,
@@ -78,6 +80,15 @@ class RecordNotGenerated(Exception):
 
 class RecordChanging(RecordNotGenerated):
     """The consultation kept changing while its record rendered; nothing was written."""
+
+    retry = True  # trying again may work (a passing fault)
+
+
+class RecordTextNotDrawable(RecordNotGenerated):
+    """Typed characters no PDF font can draw; nothing was changed. Trying again will
+    not help: the text must change (or IT installs the fonts)."""
+
+    retry = False
 
 
 class StaleRevision(Exception):
@@ -460,6 +471,8 @@ def _render(consultation, user, **kwargs):
     locks the whole database, and every other clinician would wait)."""
     try:
         return record_render(consultation=consultation, user=user, **kwargs)
+    except RecordGlyphsMissing as exc:  # its message names characters, never the text
+        raise RecordTextNotDrawable(str(exc)) from None
     except RecordGenerationError as exc:  # its message carries no clinical text
         raise RecordNotGenerated(str(exc)) from None
 

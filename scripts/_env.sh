@@ -8,7 +8,7 @@ if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null
     echo "Python 3.11 or newer is needed (found: $("$PYTHON" --version 2>&1))." >&2
     exit 1
 fi
-command -v npm >/dev/null || { echo "Node.js and npm are needed (for Bootstrap and the PDF font)." >&2; exit 1; }
+command -v npm >/dev/null || { echo "Node.js and npm are needed (for Bootstrap and the PDF record's fonts)." >&2; exit 1; }
 
 if [ ! -x .venv/bin/python ]; then
     echo "==> Creating .venv"

@@ -235,12 +235,16 @@ STORAGES = {
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-# Fonts for the PDF record: DejaVu Sans from the npm package, or the system's copy.
+# Fonts for the PDF record (aids/record/fonts.py): DejaVu Sans and the Noto fonts
+# from the npm packages (npm ci), or the system's copies. Each folder is searched
+# with its subfolders; the first that has a font's file wins.
 PDF_FONT_DIRS = env.list(
     "PDF_FONT_DIRS",
     default=[
         str(BASE_DIR / "node_modules" / "dejavu-fonts-ttf" / "ttf"),
+        str(BASE_DIR / "node_modules" / "@expo-google-fonts"),
         "/usr/share/fonts/truetype/dejavu",
+        "/usr/share/fonts/truetype/noto",
     ],
 )
 

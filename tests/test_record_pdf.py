@@ -390,7 +390,7 @@ def to_unicode_targets(pdf):
 
 
 @pytest.mark.parametrize("copy", ["clinical", "patient"])
-def test_control_characters_become_replacement_marks_and_the_emoji_is_drawn_but_not_extracted(
+def test_control_characters_become_replacement_marks_and_the_emoji_is_drawn_and_extracted(
         clinician, copy):
     # NUL cannot be stored (PostgreSQL refuses it; Django's form fields reject it
     # with a message), so the other control characters are what can reach a record.
@@ -399,12 +399,10 @@ def test_control_characters_become_replacement_marks_and_the_emoji_is_drawn_but_
     pdf = render(c, copy)
 
     text = text_of(pdf)
-    # The tab lays out as a space, \x01 and \x0b as U+FFFD, CRLF as a line break.
-    assert "tab here\ufffdnul\ufffdvt  end\nnext" in text
-    # DejaVu Sans has the emoji and it is drawn, but ReportLab maps it in ToUnicode
-    # as <1F600> (not a UTF-16 surrogate pair), so text extraction loses it.
-    assert "\U0001F600" not in text
-    assert {"FFFD", "1F600"} <= {t.upper() for t in to_unicode_targets(pdf)}
+    # The tab lays out as a space, \x01 and \x0b as U+FFFD, CRLF as a line break; the
+    # emoji is drawn in Noto Emoji and mapped in ToUnicode as a UTF-16 surrogate pair.
+    assert "tab here\ufffdnul\ufffdvt \U0001F600 end\nnext" in text
+    assert {"FFFD", "D83DDE00"} <= {t.upper() for t in to_unicode_targets(pdf)}
 
 
 # --- the two copies ---------------------------------------------------------------

@@ -22,6 +22,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
 
 from aids.record import sections
+from aids.record.fonts import draw_string
 from aids.record.styles import INK, MUTED, RULE, WARN, WARN_TINT, styles
 
 # Streams are Flate-compressed; ASCII85 on top makes files about 13% larger for no gain
@@ -257,8 +258,7 @@ class RecordRenderer:
         canvas.setFont(fonts.regular, size)
         canvas.setFillColor(MUTED)
         right = gettext("Patient reference %(ref)s") % {"ref": d.consultation.patient_ref}
-        canvas.drawRightString(x1, h - 16 * mm, right)
-        room = x1 - x0 - stringWidth(right, fonts.regular, size) - 12
+        room = x1 - x0 - draw_string(canvas, x1, h - 16 * mm, right, size, align="right") - 12
         canvas.drawString(x0, h - 16 * mm, _fit(d.version.aid.title, fonts.regular, size, room))
         canvas.line(x0, h - 18 * mm, x1, h - 18 * mm)
         canvas.restoreState()

@@ -15,13 +15,13 @@ in the active language once a catalogue exists; English needs none.
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext, gettext_lazy, ngettext
 from reportlab.platypus import (
-    CondPageBreak, HRFlowable, KeepTogether, PageBreak, Paragraph, Spacer, Table, TableStyle,
+    CondPageBreak, HRFlowable, KeepTogether, PageBreak, Spacer, Table, TableStyle,
 )
 
 from aids.readmodel import NotDiscussed, person_name
 from aids.record.graphics import icon_array
 from aids.record.styles import ACCENT, RULE, TINT
-from aids.record.text import esc, paragraphs
+from aids.record.text import Paragraph, esc, paragraphs
 from aids.vocabulary import TOPIC_BY_KEY
 
 STATEMENT = gettext_lazy("This document records a discussion. It does not recommend any "

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from aids.models import RecordDocument
 from aids.readmodel import record_data
+from aids.record.fonts import MissingGlyphs
 from aids.record.pdf import COPIES, render_pdf
 
 logger = logging.getLogger(__name__)
@@ -24,6 +25,16 @@ logger = logging.getLogger(__name__)
 class RecordGenerationError(Exception):
     """The PDF could not be built. Carries no clinical text (ReportLab's own
     messages quote the paragraph, so they are never passed on or logged)."""
+
+
+class RecordGlyphsMissing(RecordGenerationError):
+    """Some typed characters have no glyph in any PDF font: the record is refused
+    rather than stored with boxes. The message lists the characters (code point
+    and Unicode name), never the text around them."""
+
+    def __init__(self, message, characters):
+        super().__init__(message)
+        self.characters = characters
 
 
 @dataclass(frozen=True)
@@ -49,15 +60,24 @@ def record_render(*, consultation, user, revision=None, generated_at=None, pendi
     """
     revision = revision or record_next_revision(consultation)
     generated_at = generated_at or timezone.now()
-    failure = None
+    failure = missing = None
     try:
         data = record_data(consultation=consultation, revision=revision,
                            generated_at=generated_at, generated_by=user)
         if pending_addendum is not None:
             data.addenda = [*data.addenda, pending_addendum]
         rendered = {key: render_pdf(data, key) for key in COPIES}
+    except MissingGlyphs as exc:  # its message names characters only
+        missing = exc
     except Exception as exc:  # noqa: BLE001 - re-raised below without its message
         failure = type(exc).__name__
+    if missing:
+        logger.warning("Record %s revision %s refused: %s", consultation.record_id, revision,
+                       missing)
+        raise RecordGlyphsMissing(
+            f"The record {consultation.record_id} cannot be made: {missing}",
+            missing.characters,
+        )
     if failure:
         # Raised outside the except block so no traceback carries the original
         # exception (its message may quote what the patient said).

@@ -385,8 +385,9 @@ def finalize(request, pk):
     except ConsultationNotFound:
         raise Http404("No such consultation.") from None
     except RecordNotGenerated as exc:
+        then = "Try again, and tell IT if it happens again." if exc.retry else ""
         messages.error(request, f"{exc} Nothing was finalized; the consultation is unchanged. "
-                                "Try again, and tell IT if it happens again.")
+                                f"{then}".strip())
         return redirect(_step_url(consultation, "review"))
     if newly:
         messages.success(request, "The record is final. Corrections can be added as dated addenda.")
