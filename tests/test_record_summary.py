@@ -187,3 +187,12 @@ def test_the_realistic_record_keeps_its_page_budgets():
     # The budget is not met by leaving things out: every note is there.
     notes = [r.note for r in consultation.item_records.all() if r.note]
     assert notes and all(squash_lines(n) in " ".join(clinical[:before_appendix]) for n in notes)
+
+
+def test_page_one_cuts_many_short_lines_too(clinician):
+    c = make_consultation(clinician, next_steps="x\n" * 400, position_words="y\n" * 50)
+    texts = pages(render(c))
+    first = squash_lines(texts[0])
+    assert "Continues in full under \u201cNext steps\u201d" in first
+    assert "Continues in full under \u201cWhere the patient stands\u201d" in first
+    assert "".join(texts).count("x") >= 400

@@ -170,13 +170,21 @@ def statement_box(ctx):
 SUMMARY_QUOTE = 420
 
 
-def excerpt(text, limit=SUMMARY_QUOTE):
-    """(text, cut): the text, or its start up to a word boundary, and whether it was cut."""
+SUMMARY_LINES = 6
+
+
+def excerpt(text, limit=SUMMARY_QUOTE, lines=SUMMARY_LINES):
+    """(text, cut): the text, or its start (at most ``limit`` characters, up to a word
+    boundary, and ``lines`` lines), and whether it was cut."""
     text = (text or "").strip()
-    if len(text) <= limit:
+    kept = text.split("\n")
+    if len(text) <= limit and len(kept) <= lines:
         return text, False
-    cut = text.rfind(" ", limit // 2, limit)
-    return text[:cut if cut > 0 else limit].rstrip() + " ...", True
+    text = "\n".join(kept[:lines])
+    if len(text) > limit:
+        cut = text.rfind(" ", limit // 2, limit)
+        text = text[:cut if cut > 0 else limit]
+    return text.rstrip() + " ...", True
 
 
 def topic_line(t):
