@@ -257,7 +257,8 @@ def test_icon_arrays_have_text_alternatives_and_differ_in_shape(browser, live_se
             assert label.startswith(frequency.rstrip(".")), (frequency, label)
         # Filled and outlined people differ in fill, not only in colour of a line.
         fills = page.evaluate("""() => ['filled', 'outlined'].map(kind => [...new Set(
-                [...document.querySelectorAll('svg.icon-array path.' + kind)].map(p => p.getAttribute('fill')))])""")
+                [...document.querySelectorAll('svg.icon-array g.' + kind + ' use')].map(
+                    u => document.querySelector(u.getAttribute('href')).getAttribute('fill')))])""")
         assert fills == [["#1a4fd6"], ["#ffffff"]]
     context.close()
 

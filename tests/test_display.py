@@ -16,7 +16,11 @@ def render(source, **context):
 
 
 def shapes(svg):
-    return re.findall(r'<path class="icon (filled|outlined)"', svg)
+    """"filled" or "outlined" for each person drawn, in order."""
+    out = []
+    for kind, uses in re.findall(r'<g class="icon (filled|outlined)">(.*?)</g>', svg):
+        out += [kind] * len(re.findall(rf'<use href="#sdm-p{kind[0]}" x="\d+" y="\d+"/>', uses))
+    return out
 
 
 # -- icon_array ----------------------------------------------------------------------
@@ -37,11 +41,20 @@ def test_icon_array_100_has_text_alternative_and_100_shapes():
 
 
 def test_icon_array_filled_and_outlined_differ_in_form_not_only_colour():
-    svg = str(icon_array(1, 2))
+    from aids.templatetags.aid_display import icon_sprite
 
-    filled, outlined = re.findall(r"<path [^>]*>", svg)
+    sprite = str(icon_sprite())
+    filled, outlined = re.findall(r"<path [^>]*>", sprite)
+    assert 'id="sdm-pf"' in filled and 'id="sdm-po"' in outlined
     assert 'fill="#ffffff"' in outlined and 'fill="#ffffff"' not in filled
     assert "stroke=" in filled and "stroke=" in outlined
+    assert 'aria-hidden="true"' in sprite  # one text alternative per array, not per person
+
+
+def test_an_array_of_100_is_small_and_every_page_defines_the_people_once(client):
+    assert len(str(icon_array(80, 100))) < 6000  # was about 19,000 with a path per person
+    page = client.get("/accounts/login/").content.decode()
+    assert page.count('id="sdm-pf"') == 1 and page.count('id="sdm-po"') == 1
 
 
 def test_icon_array_uses_no_inline_styles():

@@ -26,6 +26,11 @@ def test_bootstrap_css_is_served_with_debug_off_after_collectstatic(tmp_path, se
         body = b"".join(response.streaming_content)
         assert b"Bootstrap" in body[:200] and b"v5." in body[:200]
         assert "max-age" in response["Cache-Control"]
+        # Brotli and gzip copies are written and served to browsers that accept them.
+        assert list(tmp_path.rglob("bootstrap.min.*.css.br")) and list(tmp_path.rglob("bootstrap.min.*.css.gz"))
+        br = Client().get(url, headers={"accept-encoding": "gzip, deflate, br"})
+        assert br["Content-Encoding"] == "br"
+        assert int(br["Content-Length"]) < len(body) / 4
 
 
 def test_pages_link_only_local_assets(client):
@@ -33,3 +38,12 @@ def test_pages_link_only_local_assets(client):
 
     assert "/static/vendor/bootstrap/css/bootstrap.min.css" in page
     assert "https://" not in page and "//cdn" not in page
+
+
+def test_html_pages_are_compressed(clinician_client):
+    plain = clinician_client.get("/")
+    packed = clinician_client.get("/", headers={"accept-encoding": "gzip"})
+    assert plain.status_code == packed.status_code == 200
+    assert "Content-Encoding" not in plain
+    assert packed["Content-Encoding"] == "gzip"
+    assert len(packed.content) < len(plain.content) / 2

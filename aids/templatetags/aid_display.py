@@ -102,15 +102,35 @@ def _person_path(x, y):
     )
 
 
+SPRITE_IDS = {"filled": "sdm-pf", "outlined": "sdm-po"}  # short: each person repeats it
+
+
+@register.simple_tag
+def icon_sprite():
+    """The two people every icon array places (filled and outlined), defined once per
+    page (base.html): each array is then one ``<use>`` per person, not a path."""
+    person = _person_path(0, 0)
+    return mark_safe(
+        '<svg class="icon-sprite" width="0" height="0" aria-hidden="true" focusable="false" '
+        'xmlns="http://www.w3.org/2000/svg"><defs>'
+        f'<path id="{SPRITE_IDS["filled"]}" d="{person}" fill="{FILLED_COLOUR}" '
+        f'stroke="{OUTLINE_COLOUR}" stroke-width="1"/>'
+        f'<path id="{SPRITE_IDS["outlined"]}" d="{person}" fill="#ffffff" '
+        f'stroke="{OUTLINE_COLOUR}" stroke-width="1"/>'
+        "</defs></svg>"
+    )
+
+
 @register.simple_tag
 def icon_array(numerator, denominator, css_class="icon-array"):
     """An inline SVG pictograph: ``numerator`` filled people of ``denominator``.
 
-    Filled and outlined shapes differ in form as well as colour; the text
-    alternative ("About 8 in 100 people: 8 filled, 92 outlined") is both the
-    ``aria-label`` and the SVG ``<title>``. Presentation attributes only (no
-    ``style``), so the CSP's ban on inline styles holds. Returns "" when there is
-    no usable figure or the denominator is too large to draw legibly.
+    Filled and outlined shapes differ in form as well as colour (the two people of
+    :func:`icon_sprite`, which the page defines once); the text alternative ("About
+    8 in 100 people: 8 filled, 92 outlined") is both the ``aria-label`` and the SVG
+    ``<title>``. Presentation attributes only (no ``style``), so the CSP's ban on
+    inline styles holds. Returns "" when there is no usable figure or the
+    denominator is too large to draw legibly.
     """
     try:
         numerator, denominator = int(numerator), int(denominator)
@@ -121,25 +141,19 @@ def icon_array(numerator, denominator, css_class="icon-array"):
     cols = _columns(denominator)
     rows = -(-denominator // cols)
     label = icon_array_label(numerator, denominator)
-    icons = []
-    for i in range(denominator):
-        x, y = (i % cols) * _CELL, (i // cols) * _CELL
-        filled = i < numerator
-        icons.append(
-            format_html(
-                '<path class="icon {}" d="{}" fill="{}" stroke="{}" stroke-width="1"/>',
-                "filled" if filled else "outlined",
-                _person_path(x, y),
-                FILLED_COLOUR if filled else "#ffffff",
-                OUTLINE_COLOUR,
-            )
-        )
+    # Only integers go into these strings: nothing to escape.
+    def people(kind, indices):
+        uses = "".join(f'<use href="#{SPRITE_IDS[kind]}" x="{(i % cols) * _CELL}" '
+                       f'y="{(i // cols) * _CELL}"/>' for i in indices)
+        return f'<g class="icon {kind}">{uses}</g>' if uses else ""
+
+    icons = people("filled", range(numerator)) + people("outlined", range(numerator, denominator))
     return format_html(
         '<svg class="{}" role="img" aria-label="{}" viewBox="0 0 {} {}" '
         'width="{}" height="{}" xmlns="http://www.w3.org/2000/svg" focusable="false">'
         "<title>{}</title>{}</svg>",
         css_class, label, cols * _CELL, rows * _CELL, cols * _CELL * 2, rows * _CELL * 2,
-        label, mark_safe("".join(str(icon) for icon in icons)),
+        label, mark_safe(icons),
     )
 
 
