@@ -124,10 +124,11 @@ def header(ctx):
         (gettext("Patient reference"), c.patient_ref),
         (gettext("Clinician"), clinician_line(d)),
         (gettext("Who was present"), ", ".join(d.present) or gettext("Not recorded")),
-        (gettext("Language"), c.language),
     ]
+    if not ctx.copy.clinician_notes:  # the patient's copy: their pain, not their language
+        pairs.append((gettext("Where the pain is"), d.sites.text))
     if ctx.copy.clinician_notes:  # the patient copy names the version in its colophon
-        pairs += [(gettext("Content version"), gettext("Version %(number)s - digest %(digest)s")
+        pairs += [(gettext("Language"), c.language), (gettext("Content version"), gettext("Version %(number)s - digest %(digest)s")
                    % {"number": v.number, "digest": v.short_digest}),
                   (gettext("Where the pain is"), d.sites.text),
                   (gettext("Cancer pain"), c.get_cancer_pain_display() or gettext("Not recorded"))]
@@ -141,8 +142,11 @@ def header(ctx):
                 sites + ["", ""], language + cancer]
         widths = [lw, w / 2 - lw, lw, w / 2 - lw]
         spans = [("SPAN", (1, r), (3, r)) for r in range(1, 5)]
-    else:  # larger type: one pair a row
-        rows, widths = cells, [w * 0.32, w * 0.68]
+    else:  # larger type: date and reference side by side, then one pair a row
+        lw = w * 0.27
+        rows = [cells[0] + cells[1]] + [cell + ["", ""] for cell in cells[2:]]
+        widths = [lw, w / 2 - lw + w * 0.06, w * 0.2, w / 2 - w * 0.26]
+        spans = [("SPAN", (1, r), (3, r)) for r in range(1, len(rows))]
     details = grid(rows, widths, ctx)
     details.setStyle(TableStyle(spans))
     return [

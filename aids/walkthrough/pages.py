@@ -293,6 +293,9 @@ class AlternativesPage(ItemsPage):
         return {
             **super().context(), "options": shown, "all_shown": not chosen,
             "cited": sorted(cited.values(), key=lambda r: (r.order, r.pk)),
+            # The grid is content only (a published version never changes): its HTML is
+            # kept per version and choice of options (walkthrough/steps/alternatives.html).
+            "grid_key": ",".join(str(o.pk) for o in shown),
         }
 
 
