@@ -33,6 +33,7 @@ from django.utils import timezone
 
 from aids.access import ConsultationNotFound
 from aids.models import (
+    AidVersion,
     Addendum,
     Aid,
     AuditEvent,
@@ -40,7 +41,9 @@ from aids.models import (
     ItemRecord,
     PatientQuestion,
     UnderstandingAnswer,
+    UnderstandingQuestion,
     ValueRating,
+    ValueStatement,
 )
 from aids.models.consultation import NOTE_LIMIT, NOT_SURE_SITE
 from aids.record.storage import (
@@ -77,11 +80,11 @@ class ConsultationFinal(Exception):
 class RecordNotGenerated(Exception):
     """The PDF record could not be built; nothing was written."""
 
+    retry = True  # trying again may work (a passing fault)
+
 
 class RecordChanging(RecordNotGenerated):
     """The consultation kept changing while its record rendered; nothing was written."""
-
-    retry = True  # trying again may work (a passing fault)
 
 
 class RecordTextNotDrawable(RecordNotGenerated):
@@ -313,13 +316,19 @@ def step_save(*, consultation, user, step, revision, changes, key=None):
         _save_understanding(locked, changes.understanding)
         new_ids = _save_questions(locked, changes.questions)
         new_revision = _bump(locked, user, step, key, new_ids)
-    consultation.refresh_from_db()
+    _copy_fields(locked, consultation)  # the caller's object as stored, without reading it again
     return SaveResult(revision=new_revision, new_question_ids=new_ids)
 
 
+def _copy_fields(source, target):
+    for field in Consultation._meta.concrete_fields:
+        setattr(target, field.attname, getattr(source, field.attname))
+
+
 def _version_item_ids(consultation, kind):
-    related = getattr(consultation.version, TOPIC_BY_KIND[kind].relation)
-    return set(related.values_list("pk", flat=True))
+    """The ids of the pinned version's items of one kind (without loading the version)."""
+    model = AidVersion._meta.get_field(TOPIC_BY_KIND[kind].relation).related_model
+    return set(model.objects.filter(version_id=consultation.version_id).values_list("pk", flat=True))
 
 
 def _save_items(consultation, items, picked=()):
@@ -334,6 +343,9 @@ def _save_items(consultation, items, picked=()):
             r.item_id: r
             for r in ItemRecord.objects.filter(consultation=consultation, kind=kind)
         }
+        # One INSERT for the new rows and one UPDATE for the changed ones, whatever the
+        # number of items (a topic's first save used to insert row by row).
+        new, changed, fields = [], [], set()
         for item_id, values in rows:
             if item_id not in allowed:
                 raise ValidationError("An item does not belong to the pinned aid version.")
@@ -342,12 +354,18 @@ def _save_items(consultation, items, picked=()):
                 values["note"] = _check_text(values["note"] or "", "A note")
             record = existing.get(item_id)
             if record is None:
-                existing[item_id] = ItemRecord.objects.create(
-                    consultation=consultation, kind=kind, item_id=item_id, **values)
+                existing[item_id] = ItemRecord(consultation=consultation, kind=kind,
+                                               item_id=item_id, **values)
+                new.append(existing[item_id])
             elif any(getattr(record, k) != v for k, v in values.items()):
                 for k, v in values.items():
                     setattr(record, k, v)
-                record.save(update_fields=list(values))
+                changed.append(record)
+                fields |= set(values)
+        if new:
+            ItemRecord.objects.bulk_create(new)
+        if changed:
+            ItemRecord.objects.bulk_update(changed, sorted(fields))
         if kind == ItemRecord.Kind.OPTION:
             posted = [item_id for item_id, _v in rows]
             _keep_options_order(consultation, existing, [i for i in picked if i in posted] + posted)
@@ -368,8 +386,10 @@ def _keep_options_order(consultation, records, posted):
 def _save_ratings(consultation, ratings):
     if not ratings:
         return
-    allowed = set(consultation.version.value_statements.values_list("pk", flat=True))
+    allowed = set(ValueStatement.objects.filter(version_id=consultation.version_id)
+                  .values_list("pk", flat=True))
     existing = {r.statement_id: r for r in ValueRating.objects.filter(consultation=consultation)}
+    new, changed = [], []
     for statement_id, rating, not_sure in ratings:
         if statement_id not in allowed:
             raise ValidationError("A value statement does not belong to the pinned aid version.")
@@ -381,19 +401,24 @@ def _save_ratings(consultation, ratings):
         if record is None:
             if rating is None and not not_sure:
                 continue
-            ValueRating.objects.create(
-                consultation=consultation, statement_id=statement_id, rating=rating, not_sure=not_sure
-            )
+            new.append(ValueRating(consultation=consultation, statement_id=statement_id,
+                                   rating=rating, not_sure=not_sure))
         elif (record.rating, record.not_sure) != (rating, not_sure):
             record.rating, record.not_sure = rating, not_sure
-            record.save(update_fields=["rating", "not_sure"])
+            changed.append(record)
+    if new:
+        ValueRating.objects.bulk_create(new)
+    if changed:
+        ValueRating.objects.bulk_update(changed, ["rating", "not_sure"])
 
 
 def _save_understanding(consultation, answers):
     if not answers:
         return
-    allowed = set(consultation.version.understanding_questions.values_list("pk", flat=True))
+    allowed = set(UnderstandingQuestion.objects.filter(version_id=consultation.version_id)
+                  .values_list("pk", flat=True))
     existing = {a.question_id: a for a in UnderstandingAnswer.objects.filter(consultation=consultation)}
+    new, changed = [], []
     for question_id, answer in answers:
         if question_id not in allowed:
             raise ValidationError("An understanding question does not belong to the pinned aid version.")
@@ -402,10 +427,15 @@ def _save_understanding(consultation, answers):
         record = existing.get(question_id)
         if record is None:
             if answer:
-                UnderstandingAnswer.objects.create(consultation=consultation, question_id=question_id, answer=answer)
+                new.append(UnderstandingAnswer(consultation=consultation, question_id=question_id,
+                                               answer=answer))
         elif record.answer != answer:
             record.answer = answer
-            record.save(update_fields=["answer"])
+            changed.append(record)
+    if new:
+        UnderstandingAnswer.objects.bulk_create(new)
+    if changed:
+        UnderstandingAnswer.objects.bulk_update(changed, ["answer"])
 
 
 def _save_questions(consultation, rows):

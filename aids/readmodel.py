@@ -36,18 +36,26 @@ def references_prefetch():
     return Prefetch("references", queryset=Reference.objects.order_by("order", "pk"))
 
 
-def topic_items(version, key, *, with_forms=True):
+def topic_items(version, key, *, with_forms=True, with_references=True):
     """The pinned version's items of one topic, in order (references, and the forms
     each applies to, prefetched where the topic's items have them): a fixed number of
     queries, whatever the size. ``with_forms=False`` when no pain site was recorded,
-    so relevance is not needed."""
+    so relevance is not needed; ``with_references=False`` when nothing will be shown
+    (a save), which :func:`prefetch_references` can add later."""
     topic = TOPIC_BY_KEY[key]
     items = getattr(version, topic.relation).all()
-    if topic.cited:
+    if topic.cited and with_references:
         items = items.prefetch_related(references_prefetch())
     if topic.scoped and with_forms:
         items = items.prefetch_related("forms")
     return items
+
+
+def prefetch_references(items):
+    """Each item's references, in one query, unless they are loaded already."""
+    missing = [i for i in items if "references" not in getattr(i, "_prefetched_objects_cache", {})]
+    if missing:
+        prefetch_related_objects(missing, references_prefetch())
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from aids.consultations import consultation_start, record_finalize
 from aids.models import ItemRecord, PatientQuestion, UnderstandingAnswer, ValueRating
 from aids.vocabulary import STEPS
 from factories import make_draft
-from walkthrough_support import big_overrides, publish_directly
+from walkthrough_support import big_overrides, form_data, publish_directly
 
 pytestmark = pytest.mark.django_db
 
@@ -86,3 +86,56 @@ def test_list_page_queries_do_not_grow_with_the_number_of_consultations(clinicia
     many = count_queries(clinician_client, "/")
 
     assert many == few <= 8
+
+
+# Issue 15's budget is 10 queries per step POST; today a first save takes 15 to 18
+# (session, user, consultation, items, records; then the lock, the records again under
+# it, the INSERT and UPDATE with the finality guard's checks, the audit event and the
+# session write). This caps it where it is, so it cannot grow again.
+MAX_POST_QUERIES = 18
+
+
+def everything_ticked(response):
+    """The step form as a browser would post it with every box ticked and a note in
+    every note field: the first save of a topic then writes a row for every item."""
+    import re
+
+    data = form_data(response)
+    form = re.search(r'<form id="step-form".*?</form>', response.content.decode(), re.S).group(0)
+    for tag in re.finditer(r'<input\b[^>]*type="checkbox"[^>]*>', form):
+        attrs = dict(re.findall(r'(\w[\w-]*)="([^"]*)"', tag.group(0)))
+        if attrs.get("name") and attrs.get("value", "on") not in data.get(attrs["name"], []):
+            data.setdefault(attrs["name"], []).append(attrs.get("value", "on"))
+    for name in list(data):
+        if name.endswith("-note"):
+            data[name] = ["A note"]
+    return data
+
+
+def post_queries(client, consultation, key):
+    url = reverse("consultation_step", args=[consultation.pk, key])
+    data = everything_ticked(client.get(url))
+    data["nav"] = "stay"
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.post(url, data, headers={"x-autosave": "1"})
+    assert response.status_code == 200, (key, response.content[:300])
+    assert response.json()["saved"], (key, response.json())
+    # Savepoints are the test's own transaction around the step's (BEGIN/COMMIT outside tests).
+    return len([q for q in ctx.captured_queries
+                if not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))])
+
+
+@pytest.mark.parametrize("key", ["benefits", "risks", "criteria", "alternatives", "values", "questions"])
+def test_a_first_save_takes_a_fixed_number_of_queries(clinician_client, clinician, key):
+    """Issue 15: a step POST takes a fixed number of queries, first save of a topic
+    included, the same for an aid with 2 or 20 of every item (one INSERT per item before)."""
+    counts = []
+    for n in (2, 20):
+        version = publish_directly(make_draft(**big_overrides(n)))
+        consultation = consultation_start(clinician=clinician, patient_ref=f"POST{n}")
+        assert consultation.version == version
+        counts.append(post_queries(clinician_client, consultation, key))
+    rows = ItemRecord.objects.filter(consultation=consultation).count()
+    if key in ("benefits", "risks", "criteria", "alternatives"):
+        assert rows == 20  # every item of the large aid was saved
+    assert counts[0] == counts[1] <= MAX_POST_QUERIES, counts

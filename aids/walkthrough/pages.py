@@ -8,7 +8,7 @@ fixed number of queries, whatever the number of items.
 
 from aids.consultations import SaveResult, StepChanges, step_save, topic_order_set
 from aids.models import ItemRecord, PatientQuestion, UnderstandingAnswer, ValueRating
-from aids.readmodel import grid_answers, pain_sites, sure_from, topic_items
+from aids.readmodel import grid_answers, pain_sites, prefetch_references, sure_from, topic_items
 from aids.vocabulary import STEPS, TOPIC_BY_KEY, TOPIC_STEPS, all_steps, is_topic_order, topic_order
 from aids.walkthrough import forms as wf
 
@@ -187,7 +187,9 @@ class ItemsPage(Page):
     def load(self):
         self.topic = TOPIC_BY_KEY[self.key]
         self.sites = pain_sites(self.consultation)
-        self.items = list(topic_items(self.version, self.key, with_forms=self.sites.tailored))
+        # A save shows nothing when it succeeds: the references are read only to render.
+        self.items = list(topic_items(self.version, self.key, with_forms=self.sites.tailored,
+                                      with_references=not self.data))
         self.records = self._records(self.topic.kind)
 
     def build(self):
@@ -228,6 +230,7 @@ class ItemsPage(Page):
     def context(self):
         cited = {}
         if self.topic.cited:
+            prefetch_references(self.items)
             for item in self.items:
                 for ref in item.references.all():
                     cited.setdefault(ref.pk, ref)
