@@ -204,6 +204,8 @@ class QuestionForm(BoundedForm):
         self.fields["question"].label = f"Question {number}"
         self.fields["answer"].label = f"Answer given to question {number}"
         self.fields["status"].label = f"Is question {number} answered?"
+        for name in ("question", "answer"):  # rendered directly (walkthrough/layers/note.html)
+            self.fields[name].widget.attrs["class"] = "form-control"
         self.helper.layout = Layout("id", "question", "answer", Field("status", wrapper_class="radios-inline"))
 
     def clean(self):

@@ -1,0 +1,44 @@
+"""Fields of the walkthrough's repeated rows, rendered directly.
+
+A step page repeats the same small field once per row (a 0-4 rating per value
+statement, true/false/not sure per understanding question, answered or open per
+question). Rendering each through crispy-forms cost most of those pages' server
+time; these tags write the same Bootstrap markup crispy-bootstrap5 does (a fieldset
+and legend, one ``form-check`` per choice, errors linked by ``aria-describedby``).
+"""
+
+from django import template
+from django.utils.html import format_html, format_html_join
+
+register = template.Library()
+
+
+@register.simple_tag
+def radio_group(field, wrapper_class=""):
+    """A RadioSelect bound field as a fieldset of radio buttons."""
+    errors = field.errors
+    error_id = f"{field.auto_id}_error"
+    invalid = " is-invalid" if errors else ""
+    aria = format_html(' aria-invalid="true"') if errors else ""
+    value = field.value()
+    value = "" if value is None else str(value)
+    choices = format_html_join(
+        "",
+        '<div class="form-check"><input type="radio" class="form-check-input{}" name="{}" '
+        'value="{}" id="{}_{}"{}{}><label for="{}_{}" class="form-check-label">{}</label></div>',
+        ((invalid, field.html_name, choice_value, field.auto_id, index,
+          format_html(" checked") if str(choice_value) == value else "", aria,
+          field.auto_id, index, label)
+         for index, (choice_value, label) in enumerate(field.field.choices)),
+    )
+    feedback = format_html(
+        '<div id="{}" class="invalid-feedback d-block">{}</div>', error_id,
+        format_html_join("", '<p id="error_{}_{}"><strong>{}</strong></p>',
+                         ((n, field.auto_id, e) for n, e in enumerate(errors, 1))),
+    ) if errors else ""
+    described = format_html(' aria-describedby="{}"', error_id) if errors else ""
+    return format_html(
+        '<div id="div_{}" class="mb-3 {}"><fieldset{}><legend class="form-label fs-6">{}</legend>'
+        "<div>{}{}</div></fieldset></div>",
+        field.auto_id, wrapper_class, described, field.label, choices, feedback,
+    )
