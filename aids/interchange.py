@@ -28,6 +28,7 @@ lines starting with "- " are list items). Order in each list is the display orde
     "operation_forms": [{"key": "mesencephalotomy", "name": "...",
                          "pain_site": "Head, neck, shoulder, arm or upper chest"}],
     "sections": [{"heading": "...", "summary": "one sentence shown first", "body": "...",
+                  "references": ["R1"],
                   "forms": ["mesencephalotomy"]}],
     "benefits": [{"title": "...", "description": "...",
                   "likelihood": "figure" | "everyone" | "nearly_everyone" | "unknown",

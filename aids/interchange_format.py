@@ -27,6 +27,7 @@ from aids.models import (
     UnderstandingQuestion,
     ValueStatement,
 )
+from aids.models.content import TEXT_LIMIT
 from aids.vocabulary import parse_topic_order
 
 FORMAT_NAME = "sdm-aid"
@@ -55,7 +56,7 @@ PARTS = (
     ("references", Reference,
      ("key", "authors", "title", "source", "year", "doi", "url", "note"), False),
     ("operation_forms", OperationForm, ("key", "name", "pain_site"), False),
-    ("sections", Section, ("heading", "summary", "body"), False),
+    ("sections", Section, ("heading", "summary", "body"), True),
     ("benefits", Benefit, OUTCOME_FIELDS, True),
     ("risks", Risk, OUTCOME_FIELDS + ("severity", "lasting"), True),
     ("criteria", Criterion, ("statement", "explanation"), False),
@@ -229,7 +230,7 @@ def _check_keys_and_links(problems, parts):
                 seen[key] = item["path"]
         known[name] = seen
 
-    for name in ("benefits", "risks", "grid_answers"):
+    for name in (name for name, _model, _fields, cites in PARTS if cites):
         for item in parts[name]:
             for key in item["references"]:
                 if key not in known["references"]:
@@ -368,9 +369,26 @@ def _ipdas_ticks(problems, version):
     for key, tick in value.items():
         if not isinstance(key, str) or len(key) > MAX_IPDAS_KEY:
             problems.add("version.ipdas_ticks", f"key is longer than {MAX_IPDAS_KEY} characters")
-        if not isinstance(tick, bool):
-            problems.add(f"version.ipdas_ticks.{key}", f"must be true or false, found {_show(tick)}")
+        if isinstance(tick, dict):
+            _ipdas_evidence(problems, f"version.ipdas_ticks.{key}", tick)
+        elif not isinstance(tick, bool):
+            problems.add(
+                f"version.ipdas_ticks.{key}",
+                f'must be true or false, found {_show(tick)} (or {{"met": true, "evidence": "..."}})',
+            )
     return dict(value)
+
+
+def _ipdas_evidence(problems, path, tick):
+    """A tick with the reviewer's evidence: {"met": true or false, "evidence": "..."}."""
+    _unknown_keys(problems, path, tick, {"met", "evidence"})
+    if not isinstance(tick.get("met"), bool):
+        problems.add(f"{path}.met", f"must be true or false, found {_show(tick.get('met'))}")
+    evidence = tick.get("evidence", "")
+    if not isinstance(evidence, str):
+        problems.add(f"{path}.evidence", f"must be a string, found {_kind(evidence)}")
+    elif len(evidence) > TEXT_LIMIT:
+        problems.add(f"{path}.evidence", f"is longer than {TEXT_LIMIT} characters")
 
 
 def _model_clean(problems, path, model, values):

@@ -3,6 +3,11 @@
 The 6 qualifying and 6 general certification criteria of Joseph-Williams et al.
 2014 [I1], each met or not: derived from the content where the content can show
 it, otherwise taken from the reviewer's ticks (``version.ipdas_ticks``).
+
+A tick is ``true``/``false``, or ``{"met": true, "evidence": "..."}``: the
+reviewer's evidence for the criterion (where in the aid it is met). Evidence is
+shown with every criterion it is given for, derived ones included; it never
+overrides what the content shows.
 """
 
 import re
@@ -27,6 +32,15 @@ class IpdasItem:
     met: bool
     derived: bool  # True: worked out from the content; False: the reviewer's tick
     detail: str
+    evidence: str = ""  # the reviewer's evidence for it, from ``ipdas_ticks``
+
+
+def tick_of(ticks, key):
+    """(met, evidence) of one reviewer's tick: ``true``/``false`` or {"met", "evidence"}."""
+    value = (ticks or {}).get(key, False)
+    if isinstance(value, dict):
+        return bool(value.get("met", False)), str(value.get("evidence", "") or "").strip()
+    return bool(value), ""
 
 
 _NO_PROCEDURE = re.compile(
@@ -41,7 +55,7 @@ _LIVING_WITH = re.compile(
 
 
 def _tick(v, key, met_detail, unmet_detail):
-    met = bool((v.ipdas_ticks or {}).get(key, False))
+    met, _evidence = tick_of(v.ipdas_ticks, key)
     return met, False, met_detail if met else unmet_detail
 
 
@@ -66,7 +80,8 @@ def ipdas_checklist(version, *, on_publish=False):
     items = []
 
     def add(key, group, label, met, derived, detail):
-        items.append(IpdasItem(key, group, label, bool(met), derived, detail))
+        _met, evidence = tick_of(v.ipdas_ticks, key)
+        items.append(IpdasItem(key, group, label, bool(met), derived, detail, evidence))
 
     q, cert = "qualifying", "certification"
     describes = bool(

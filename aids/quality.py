@@ -72,6 +72,7 @@ class Content:
     values: list
     understanding: list
     reference_keys: list
+    forms: list = field(default_factory=list)  # the version's OperationForms
 
 
 def load_content(version):
@@ -79,9 +80,9 @@ def load_content(version):
     answers = version.grid_answers.prefetch_related("references")
     return Content(
         version=version,
-        sections=list(version.sections.all()),
-        benefits=list(version.benefits.prefetch_related("references")),
-        risks=list(version.risks.prefetch_related("references")),
+        sections=list(version.sections.prefetch_related("references")),
+        benefits=list(version.benefits.prefetch_related("references", "forms")),
+        risks=list(version.risks.prefetch_related("references", "forms")),
         criteria=list(version.criteria.all()),
         options=list(version.options.all()),
         questions=list(version.grid_questions.all()),
@@ -89,6 +90,7 @@ def load_content(version):
         values=list(version.value_statements.all()),
         understanding=list(version.understanding_questions.all()),
         reference_keys=list(version.references.values_list("key", flat=True)),
+        forms=list(version.operation_forms.all()),
     )
 
 
@@ -244,6 +246,108 @@ def _check_figures(c, report):
             )
 
 
+def _check_time_frames(c, report):
+    """Each likelihood has a time frame, or says that none is known."""
+    for location, o in outcomes(c):
+        if not (o.time_frame or "").strip():
+            report.add(
+                ERROR, "missing-time-frame",
+                f'"{o.frequency_text()}" has no time frame: say when or over what time it '
+                'happens (e.g. "3 months after the operation"), or write that no time frame '
+                "is known.",
+                f"{location}, time frame",
+            )
+
+
+# Texts a patient reads that have no references of their own: a figure there has
+# nowhere to cite its source. (An understanding question's explanation repeats a
+# figure the aid shows with its source, and is not checked.)
+def _uncitable_texts(c):
+    v = c.version
+    yield "The decision", v.decision
+    yield "Who this aid is for", v.audience
+    yield "Introduction", v.intro
+    yield "What we don't know", v.unknowns
+    for i, cr in enumerate(c.criteria, 1):
+        loc = _loc("Criterion", i, cr.statement)
+        yield f"{loc}, statement", cr.statement
+        yield f"{loc}, explanation", cr.explanation
+    for i, o in enumerate(c.options, 1):
+        yield f'{_loc("Option", i, o.name)}, summary', o.summary
+    for i, vs in enumerate(c.values, 1):
+        yield _loc("Value statement", i, vs.text), vs.text
+
+
+def _check_section_figures(c, report):
+    for i, s in enumerate(c.sections, 1):
+        loc = _loc("Section", i, s.heading)
+        for part, text in (("summary", s.summary), ("text", s.body)):
+            if mentions_figure(text) and not s.references.all():
+                report.add(
+                    ERROR, "figure-without-reference",
+                    f"The section's {part} states a figure but the section cites no "
+                    "reference; choose the references it comes from.",
+                    f"{loc}, {part}",
+                )
+    for location, text in _uncitable_texts(c):
+        if mentions_figure(text):
+            report.add(
+                WARNING, "figure-cannot-be-cited",
+                "This text states a figure but cannot cite a source; give the figure in a "
+                "section, benefit, risk or grid answer that cites one, or justify it.",
+                location,
+            )
+
+
+_GENERIC_FORM_WORDS = {"tractotomy", "operation", "procedure", "surgery", "the", "and", "of"}
+
+
+def _form_words(form):
+    """Words that name a form in a text: its distinctive name words, or where the pain is."""
+    words = {
+        w for w in re.split(r"[\s\-/(),]+", form.name.lower())
+        if len(w) >= 6 and w not in _GENERIC_FORM_WORDS
+    }
+    site = re.sub(r"^the\s+", "", (form.pain_site or "").strip().lower())
+    if site and len(site.split()) <= 2:
+        words.add(site)
+    return words
+
+
+def _names_form(text, form):
+    text = (text or "").lower()
+    return any(re.search(rf"\b{re.escape(w)}\b", text) for w in _form_words(form))
+
+
+def _check_form_scope(c, report):
+    """Risks and benefits that apply to some forms only say so in their words."""
+    if not c.forms:
+        return
+    for location, o in outcomes(c):
+        text = f"{o.title}\n{o.description}"
+        own = list(o.forms.all())
+        if own and len(own) < len(c.forms):
+            if not any(_names_form(text, f) for f in own):
+                names = ", ".join(f.name for f in own)
+                report.add(
+                    ERROR, "form-not-stated",
+                    f"Applies to {names} only, but its title and description do not say "
+                    "so: name the form (or where the pain is), so no one reads it as "
+                    "being about every form.",
+                    f"{location}, description",
+                )
+        elif not own:
+            named = [f for f in c.forms if _names_form(text, f)]
+            if len(named) == 1:
+                report.add(
+                    WARNING, "form-scope-unset",
+                    f"Names only {named[0].name} but applies to every form: if it comes "
+                    f"from {named[0].name} only, choose that form under \"forms\"; if not, "
+                    "say which forms it applies to.",
+                    f"{location}, forms",
+                )
+
+
 def _check_grid(c, report):
     for location, answer in grid_cells(c):
         if answer is None or not answer.text.strip():
@@ -304,6 +408,9 @@ def check_version(version, *, today=None):
     report = QualityReport()
     _check_wording(c, report)
     _check_figures(c, report)
+    _check_time_frames(c, report)
+    _check_section_figures(c, report)
+    _check_form_scope(c, report)
     _check_grid(c, report)
     _check_reading_level(c, report)
     _check_balance(c, report)

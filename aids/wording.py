@@ -5,6 +5,18 @@ quality gates (``aids.quality``) scan every piece of content with this list
 before a version is published, and the walkthrough's neutrality tests scan
 every rendered page with it, so a phrase added here is caught everywhere.
 
+Beyond fixed phrases, the patterns are built from word classes so that they
+generalise: an option's name (or "the operation", "this option") joined by a
+verb to an evaluative comparative or superlative ("cordotomy is safer", "the
+most effective treatment", "better than medicines"); social norms ("most people
+in your situation choose"); authority framing ("the standard treatment", "the
+treatment of choice", "guidelines favour"); the team's own preference ("we
+prefer", "our preferred approach"); and reassurance ("is very safe", "works
+well", "a minor procedure"). Measured comparisons ("higher", "lower", "more",
+"fewer", "better pain relief was reported in 80 in 100") are how figures are
+compared, and are not flagged. ``tests/wording_corpus.py`` holds the steering
+and neutral sentences the patterns are measured on.
+
 Three kinds of neutral text must not be flagged, and are handled explicitly:
 
 - negated disclaimers about recommending ("It does not recommend any
@@ -34,6 +46,11 @@ FITS = "says an option fits this person"
 ELIGIBILITY = "gives an eligibility verdict"
 URGES = "pressures the patient to decide"
 SCORES = "scores or ranks"
+PRAISES = "praises an option with a superlative or comparative"
+SOCIAL_NORM = "says what most people choose"
+AUTHORITY = "frames an option as the standard or an authority's choice"
+TEAM_PREFERENCE = "states the team's own preference"
+REASSURES = "reassures that an option is safe or works well"
 
 
 @dataclass(frozen=True)
@@ -41,7 +58,9 @@ class DirectivePattern:
     label: str
     regex: re.Pattern
     # Which negations excuse a match: "" (none), "recommend" (a disclaimer
-    # such as "does not recommend"), or "determiner" ("there is no best option").
+    # such as "does not recommend"), "determiner" ("there is no best option"),
+    # or "not" (a plain negation just before: "not a proven treatment", "has not
+    # worked well enough").
     negatable: str = ""
 
 
@@ -59,6 +78,42 @@ Match = DirectiveMatch
 def _p(label, pattern, negatable=""):
     return DirectivePattern(label, re.compile(pattern, _FLAGS), negatable)
 
+
+# -- word classes the generalising patterns are built from --------------------------
+# An option, as content names it: the operations, the other treatments, and the
+# words that stand for "this option".
+_OPTION = (
+    r"(?:(?:trigeminal\s+)?tractotomy(?:-nucleotomy)?|nucleotomy|cordotomy|mesencephalotomy|"
+    r"rhizotomy|(?:the\s+|a\s+|this\s+|that\s+)?(?:operation|surgery|procedure|pump|stimulator|"
+    r"nerve\s+block|injection|radiotherapy|lesion)|spinal\s+cord\s+stimulation|stimulation|"
+    r"(?:(?:pain\s+)?medicines?|palliative\s+care|talking\s+therapy|current\s+care|waiting)|"
+    r"(?:this|that|either|each|which)\s+(?:option|choice|treatment|one|approach|way))"
+)
+# Evaluative comparatives and superlatives. Measured ones ("higher", "lower",
+# "more", "fewer") are how figures are compared and are left alone.
+_PRAISE_COMPARATIVE = (
+    r"(?:better|safer|superior|inferior|preferable|wiser|smarter|riskier|kinder|gentler|"
+    r"(?:more|less)\s+(?:effective|successful|reliable|sensible|worthwhile|appropriate|"
+    r"suitable|risky|dangerous|safe|helpful))"
+)
+_PRAISE_SUPERLATIVE = (
+    r"(?:safest|wisest|smartest|gentlest|kindest|optimal|"
+    r"most\s+(?:effective|successful|reliable|sensible|worthwhile|appropriate|suitable|helpful)|"
+    r"least\s+(?:risky|harmful|dangerous))"
+)
+_VERB_LINK = (
+    r"(?:is|are|was|were|be|works?|worked|seems?|looks?|tends?\s+to\s+be|"
+    r"(?:would|may|might|could|will|can)\s+(?:be|work))"
+)
+_DEGREE = r"(?:(?:much|far|a\s+lot|generally|usually|often|clearly|probably|likely|simply|really|definitely|always)\s+)?"
+_PEOPLE = r"(?:people|patients|families|adults|men|women|others|those)"
+_CHOOSE = (
+    r"(?:choose|chose|chosen|choosing|opt|opted|opts|prefer|preferred|prefers|pick|picked|picks|"
+    r"go(?:es)?\s+for|went\s+for|go(?:es)?\s+ahead|went\s+ahead|decide[ds]?\s+to\s+have|select|selected|"
+    r"ask\s+for|asked\s+for|would\s+choose|end\s+up\s+(?:choosing|having)|"
+    rf"are\s+glad|were\s+glad|never\s+regret|don{_APOS}t\s+regret|do\s+not\s+regret|"
+    r"are\s+happy\s+with\s+(?:their|the)\s+(?:choice|decision))"
+)
 
 DIRECTIVE_PATTERNS = [
     _p(TELLS, rf"\byou\s+(?:really\s+|definitely\s+)?(?:should|shouldn{_APOS}t|must|mustn{_APOS}t|ought\s+to)\b"),
@@ -91,6 +146,40 @@ DIRECTIVE_PATTERNS = [
     # "pain score" is a measure patients report, not a score the app produces.
     _p(SCORES, r"(?<!pain\s)(?<!pain-)(?<!symptom\s)\bscor(?:e|es|ed|ing)\b", negatable="recommend"),
     _p(SCORES, r"\brank(?:s|ed|ing|ings)?\b", negatable="recommend"),
+    # Superlatives and comparatives that praise (or run down) an option.
+    _p(PRAISES, rf"\b{_OPTION}\b(?:\s+(?:alone|itself|here|now))?\s+{_VERB_LINK}\s+{_DEGREE}(?:the\s+|a\s+)?(?:{_PRAISE_COMPARATIVE}|{_PRAISE_SUPERLATIVE})\b"),
+    _p(PRAISES, rf"\b{_OPTION}\s+{_VERB_LINK}\s+{_DEGREE}(?:the\s+)?best\b(?!\s+(?:option|choice|treatment|course|approach|decision)s?\b)"),
+    _p(PRAISES, rf"\b{_PRAISE_COMPARATIVE}\s+than\s+(?:(?:the|a|any|other|having|with|other)\s+)*{_OPTION}"),
+    _p(PRAISES, rf"\b(?:a|the)\s+{_DEGREE}(?:{_PRAISE_COMPARATIVE}|{_PRAISE_SUPERLATIVE})\s+(?:option|choice|treatment|way|approach|bet|alternative|route|idea|plan|thing\s+to\s+do)s?\b"),
+    _p(PRAISES, rf"\b(?:the\s+)?{_PRAISE_SUPERLATIVE}\b"),
+    _p(PRAISES, r"\b(?:works?|worked|does|did)\s+(?:the\s+)?best\b"),
+    _p(PRAISES, r"\bbest\s+(?:way|bet|hope|chance|results?|outcomes?|thing)\b", negatable="determiner"),
+    _p(PRAISES, rf"\b(?:the\s+)?(?:better|safer|wiser|preferable)\s+(?:of\s+the\s+(?:two|options))\b"),
+    _p(PRAISES, r"\b(?:clear|obvious|natural|sensible|smart|wise|logical)\s+(?:choice|option|next\s+step|way\s+forward)\b", negatable="not"),
+    # What most people choose: a social norm to follow.
+    _p(SOCIAL_NORM, rf"\b(?:most|many|nearly\s+all|almost\s+all|(?:the\s+)?majority\s+of|lots\s+of|more\s+and\s+more|nearly\s+everyone|almost\s+everyone|everyone|everybody)\b(?:\s+[\w’'-]+){{0,5}}?\s+(?:{_PEOPLE}\s+)?(?:\w+\s+){{0,3}}?{_CHOOSE}\b"),
+    _p(SOCIAL_NORM, rf"\b{_PEOPLE}\s+(?:like\s+you|in\s+your\s+(?:situation|position|shoes))\b"),
+    _p(SOCIAL_NORM, r"\b(?:the\s+)?(?:usual|popular|common|normal|typical|most\s+common|most\s+popular)\s+(?:choice|option|decision)\b"),
+    # Authority framing: a standard, the treatment of choice, what experts endorse.
+    _p(AUTHORITY, r"\b(?:gold|accepted|usual)\s+standard\b|\bstandard\s+(?:of\s+care|treatment|therapy|option|approach|procedure|choice)\b", negatable="not"),
+    _p(AUTHORITY, r"\b(?:treatment|operation|procedure|option|therapy)\s+of\s+choice\b"),
+    _p(AUTHORITY, r"\bfirst[\s-]line\b"),
+    _p(AUTHORITY, r"\b(?:guidelines?|experts?|doctors|specialists|surgeons|studies|research|the\s+evidence)\s+(?:all\s+|now\s+|generally\s+|clearly\s+)?(?:agree|favou?rs?|prefers?|supports?|endorses?|backs?|approves?\s+of|points?\s+to|says?\s+to)\b(?!\s+(?:that\s+)?(?:no|nothing|neither))", negatable="not"),
+    _p(AUTHORITY, r"\b(?:proven|established|accepted|approved|trusted|tried[\s-]and[\s-]tested)\s+(?:treatment|option|operation|procedure|therapy|way|cure|choice)\b", negatable="not"),
+    # The team's own preference.
+    _p(TEAM_PREFERENCE, r"\b(?:we|I)\s+(?:would\s+|usually\s+|generally\s+|often\s+|tend\s+to\s+|really\s+|strongly\s+)?(?:prefer|favou?r|lean\s+towards?|believe|think|feel|would\s+(?:choose|go\s+(?:for|with)|pick|opt|have|do))\b"),
+    _p(TEAM_PREFERENCE, r"\b(?:(?:our|my)(?:\s+team(?:['’]s)?)?|the\s+team(?:['’]s)?)\s+(?:(?:own|usual|clear|strong)\s+)?(?:preference|preferred|choice|favou?rite|first\s+choice|usual\s+approach)\b"),
+    _p(TEAM_PREFERENCE, r"\b(?:the\s+team|your\s+(?:doctor|surgeon|team)|doctors|surgeons)\s+(?:would\s+|usually\s+|generally\s+)?(?:prefers?|favou?rs?|would\s+(?:choose|go\s+for|pick|opt))\b"),
+    _p(TEAM_PREFERENCE, r"\bif\s+it\s+(?:were|was)\s+(?:me|my\s+\w+)\b|\bin\s+my\s+experience\b"),
+    # Reassurance that an option is safe or works well.
+    _p(REASSURES, r"(?<!whether\s)(?<!if\s)\b(?:is|are|was|be|been|very|completely|perfectly|quite|generally|entirely|totally)\s+(?:very\s+|completely\s+|perfectly\s+|quite\s+|generally\s+|entirely\s+|totally\s+|extremely\s+)?safe\b(?!\s+from)", negatable="not"),
+    _p(REASSURES, r"\bsafe\s+and\s+(?:effective|reliable|simple)\b|\brisk[\s-]free\b|\blow[\s-]risk\b|\bharmless\b"),
+    _p(REASSURES, rf"\b(?:works?|worked|working)\s+(?:very\s+|really\s+|extremely\s+|so\s+)?(?:well|wonders)\b(?!\s+enough)", negatable="not"),
+    _p(REASSURES, r"\b(?:highly|very|extremely|remarkably|really|so)\s+(?:effective|successful|safe)\b", negatable="not"),
+    _p(REASSURES, rf"\b(?:nothing\s+to\s+worry\s+about|no\s+need\s+to\s+(?:worry|be\s+afraid)|don{_APOS}t\s+worry|do\s+not\s+worry|you(?:{_APOS}ll|\s+will)\s+be\s+fine)\b"),
+    _p(REASSURES, r"\b(?:a\s+)?(?:minor|simple|routine|straightforward|quick\s+and\s+easy)\s+(?:operation|procedure|surgery)\b", negatable="not"),
+    _p(REASSURES, r"(?<!good\sor\s)\b(?:excellent|great|wonderful|impressive|outstanding|very\s+good)\s+(?:results?|outcomes?|success|track\s+record)\b"),
+    _p(REASSURES, r"\b(?:rarely|seldom|hardly\s+ever)\s+(?:causes?|has|leads?\s+to|goes\s+wrong)\b"),
 ]
 
 # Words allowed between a negation and the disclaimed word: "does not make a
@@ -107,6 +196,11 @@ _NEGATOR = rf"(?:\b(?:not|never|no|nor|without)|n{_APOS}t)"
 _NEGATED_BEFORE = re.compile(rf"{_NEGATOR}(?:[\s,]+{_FILLER}){{0,5}}[\s,]*$", _FLAGS)
 _NEGATED_AFTER = re.compile(r"^\s+(?:no|nothing|none|neither)\b", _FLAGS)
 _NO_BEFORE = re.compile(r"\bno\s+(?:(?:single|one)\s+)?$", _FLAGS)
+# "not a proven treatment", "has not worked well enough", "is not the safest"
+_NOT_BEFORE = re.compile(
+    rf"(?:\b(?:not|never|no|nor|neither|without|whether)|n{_APOS}t)(?:\s+(?:a|an|the|yet|always|been|be|so|as|any|one|really|necessarily|clearly|proven|shown|known|found|said|to|that|it|this|they|is|are|was|will|would))*\s*$",
+    _FLAGS,
+)
 # A ";" ending an HTML entity (&#x27;) does not end a clause.
 _CLAUSE_END = re.compile(r"[.:!?\n]|;(?<!&#x27;)(?<!&#39;)(?<!&rsquo;)(?<!&apos;)")
 
@@ -131,6 +225,8 @@ def _is_excused(pattern, text, m):
     before = _clause_before(text, m.start())
     if pattern.negatable == "determiner":
         return bool(_NO_BEFORE.search(before))
+    if pattern.negatable == "not":
+        return bool(_NOT_BEFORE.search(before))
     word = m.group(0).lower()
     if word == "recommended":
         return False  # "is not recommended" recommends against

@@ -81,10 +81,10 @@ def make_document(aid_slug="tractotomy", aid_title="Tractotomy for severe chroni
         "sections": [
             {"heading": "What tractotomy is", "summary": "An operation on the nerve path that carries pain.",
              "body": "Tractotomy is an operation on the brainstem.\n\nIt cuts the nerve path that carries pain.",
-             "forms": []},
+             "references": [], "forms": []},
             {"heading": "What happens", "summary": "",
              "body": "- You stay in hospital for a few days.\n- Most people are awake for part of it.",
-             "forms": []},
+             "references": [], "forms": []},
         ],
         "benefits": [
             _outcome("Less pain", 70, "In the first month", "low", ["R1"]),

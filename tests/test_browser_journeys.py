@@ -26,7 +26,7 @@ from walkthrough_support import SURE_TEXTS
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 FIRST_RISK = "Loss of pain and temperature feeling in the relieved area"
-SECOND_RISK = "Death caused by the operation"
+SECOND_RISK = "Death caused by mesencephalotomy"
 FIRST_BENEFIT = "Good pain relief after mesencephalotomy"
 VALUE = "How much does spending time at home rather than in hospital matter to you?"
 

@@ -310,6 +310,14 @@ INVALID = [
      'version.last_reviewed_on: must be a date as "YYYY-MM-DD" or null, found "01/02/2025"'),
     ("ticks-not-bool", _set((V, "ipdas_ticks"), {"funding": "yes"}),
      'version.ipdas_ticks.funding: must be true or false, found "yes"'),
+    ("tick-evidence-not-text", _set((V, "ipdas_ticks"), {"funding": {"met": True, "evidence": 3}}),
+     "version.ipdas_ticks.funding.evidence: must be a string, found a number"),
+    ("tick-met-missing", _set((V, "ipdas_ticks"), {"funding": {"evidence": "Page 2."}}),
+     "version.ipdas_ticks.funding.met: must be true or false, found null"),
+    ("tick-unknown-key", _set((V, "ipdas_ticks"), {"funding": {"met": True, "why": "x"}}),
+     'version.ipdas_ticks.funding: unknown key "why"'),
+    ("section-unknown-reference", _set((V, "sections", 0, "references"), ["R9"]),
+     'version.sections[0].references: unknown reference key "R9"'),
     ("list-not-list", _set((V, "risks"), {"title": "x"}),
      "version.risks: must be a list, found an object"),
     ("item-not-object", _set((V, "sections", 0), "text"),
@@ -472,3 +480,27 @@ def test_parse_document_valid_text_gives_the_document():
     document = make_document()
 
     assert parse_document(json.dumps(document)) == document
+
+
+def test_sections_cite_references_and_the_ipdas_evidence_round_trips():
+    ticks = {"funding": {"met": True, "evidence": "The funding statement, under About this aid."},
+             "publication-date": True}
+    document = make_document(ipdas_ticks=ticks)
+    document["version"]["sections"][0]["references"] = ["R2", "R1"]
+
+    draft = import_version(document)
+    exported = export_version(draft)
+
+    assert exported["version"]["sections"][0]["references"] == ["R1", "R2"]
+    assert exported["version"]["sections"][1]["references"] == []
+    assert exported["version"]["ipdas_ticks"] == ticks
+
+
+def test_a_document_without_section_references_still_imports():
+    document = make_document()
+    for section in document["version"]["sections"]:
+        section.pop("references", None)
+
+    draft = import_version(document)
+
+    assert all(not s.references.exists() for s in draft.sections.all())

@@ -87,18 +87,18 @@ def grow(version, n):
         for model in (Benefit, Risk):
             part = model.objects.create(
                 version=version, title=f"Extra {i}", description="About 5 in 100 people.",
-                numerator=5, denominator=100, order=100 + i,
+                numerator=5, denominator=100, time_frame="In the first month", order=100 + i,
             )
             part.references.add(ref)
-        option = Option.objects.create(version=version, key=f"extra-{i}", name=f"Extra {i}")
+        option = Option.objects.create(version=version, key=f"extra-{i}", name=f"Extra {chr(65 + i)}")
         for question in version.grid_questions.all():
             answer = GridAnswer.objects.create(
                 version=version, option=option, question=question, text="About 5 in 100."
             )
             answer.references.add(ref)
         version.sections.create(heading=f"Extra {i}", body="More about it.")
-        version.criteria.create(statement=f"Extra {i}")
-        version.value_statements.create(text=f"Extra {i}")
+        version.criteria.create(statement=f"Extra {chr(65 + i)}")  # no digit: not a figure
+        version.value_statements.create(text=f"Extra {chr(65 + i)}")
         version.understanding_questions.create(
             statement=f"Extra {i}", correct_answer="true", explanation="Yes."
         )
@@ -307,6 +307,93 @@ def test_an_outcome_without_figure_but_with_a_reason_is_fine():
 # -- the option grid ------------------------------------------------------------------
 
 
+# -- time frames, section sources, forms ----------------------------------------------
+
+
+@pytest.mark.parametrize("relation, kind", [("benefits", "Benefit"), ("risks", "Risk")])
+def test_a_likelihood_without_a_time_frame_is_an_error(relation, kind):
+    draft = make_draft()
+    item = edit(first(draft, relation), time_frame="  ")
+
+    (finding,) = only(check(draft), "missing-time-frame")
+
+    assert finding.level == ERROR
+    assert finding.location == f'{kind} 1 "{item.title}", time frame'
+    assert '"About ' in finding.message and "no time frame is known" in finding.message
+
+
+def test_a_time_frame_saying_none_is_known_is_accepted():
+    draft = make_draft()
+    edit(first(draft, "risks"), time_frame="No time frame is known from the studies we have")
+
+    assert only(check(draft), "missing-time-frame") == []
+
+
+def test_a_figure_in_a_section_without_references_is_an_error():
+    draft = make_draft()
+    section = edit(first(draft, "sections"), body="One UK centre says people stay 3 to 5 days.")
+
+    (finding,) = only(check(draft), "figure-without-reference")
+
+    assert finding.level == ERROR
+    assert finding.location == f'Section 1 "{section.heading}", text'
+
+    section.references.add(first(draft, "references"))
+    assert only(check(draft), "figure-without-reference") == []
+
+
+@pytest.mark.parametrize("relation, field, location", [
+    ("criteria", "explanation", 'Criterion 1 "{}", explanation'),
+    ("options", "summary", 'Option 1 "{}", summary'),
+])
+def test_a_figure_where_no_source_can_be_cited_is_a_warning(relation, field, location):
+    draft = make_draft()
+    item = edit(first(draft, relation), **{field: "About 80 in 100 people get relief."})
+
+    (finding,) = only(check(draft), "figure-cannot-be-cited")
+
+    assert finding.level == WARNING
+    title = getattr(item, "statement", None) or item.name
+    assert finding.location == location.format(title)
+
+
+def test_an_outcome_for_one_form_whose_words_do_not_say_so_is_an_error():
+    draft = make_draft()
+    risk = first(draft, "risks")
+    edit(risk, title="Numbness", description="About 20 in 100 people.")  # form "face" set
+
+    (finding,) = only(check(draft), "form-not-stated")
+
+    assert finding.level == ERROR
+    assert finding.location == 'Risk 1 "Numbness", description'
+    assert "Trigeminal tractotomy-nucleotomy only" in finding.message
+
+    edit(risk, description="After trigeminal tractotomy-nucleotomy, about 20 in 100 people.")
+    assert only(check(draft), "form-not-stated") == []
+
+
+def test_naming_where_the_pain_is_says_which_form():
+    draft = make_draft()
+    edit(first(draft, "risks"), title="Numbness", description="For face pain: about 20 in 100.")
+
+    assert only(check(draft), "form-not-stated") == []
+
+
+def test_an_outcome_for_every_form_that_names_only_one_is_a_warning():
+    draft = make_draft()
+    benefit = edit(first(draft, "benefits"), description="After mesencephalotomy, about 70 in 100 people.")
+
+    (finding,) = only(check(draft), "form-scope-unset")
+
+    assert finding.level == WARNING
+    assert finding.location == f'Benefit 1 "{benefit.title}", forms'
+    assert "Names only Mesencephalotomy" in finding.message
+
+    benefit.forms.add(draft.operation_forms.get(key="arm"))
+    assert only(check(draft), "form-scope-unset") == []
+    assert only(check(draft), "form-not-stated") == []
+
+
 def test_a_missing_grid_answer_is_an_error():
     draft = make_draft()
     draft.grid_answers.get(option__key="no-procedure", question__key="relief").delete()
@@ -451,14 +538,14 @@ def test_check_version_runs_a_fixed_number_of_queries(django_assert_max_num_quer
         report = check(big)
 
     assert report.findings == []
-    assert len(on_small.captured_queries) <= 13
+    assert len(on_small.captured_queries) <= 17  # 13, plus section references, outcome forms and the forms
 
 
 def test_ipdas_checklist_runs_a_fixed_number_of_queries(django_assert_max_num_queries):
     big = make_draft()
     grow(big, 15)
 
-    with django_assert_max_num_queries(13):
+    with django_assert_max_num_queries(17):
         items = ipdas_checklist(big)
 
     assert len(items) == 12
@@ -643,3 +730,19 @@ def test_bundled_tractotomy_content_has_no_quality_errors():
         print(f"{finding.code} | {finding.location} | {finding.message}")
     qualifying = [i for i in ipdas_checklist(draft) if i.group == "qualifying"]
     assert all(i.met for i in qualifying)
+
+
+def test_ipdas_ticks_may_carry_the_reviewers_evidence():
+    draft = make_draft(ipdas_ticks={
+        "living-with-outcomes": {"met": True, "evidence": "Sections 5 and 6 describe recovery."},
+        "funding": {"met": False, "evidence": "The funding statement is under About this aid."},
+    })
+
+    items = ipdas(draft)
+
+    assert items["living-with-outcomes"].met and not items["living-with-outcomes"].derived
+    assert items["living-with-outcomes"].evidence == "Sections 5 and 6 describe recovery."
+    # Evidence is shown with a derived criterion too, and never decides it.
+    assert items["funding"].derived and items["funding"].met
+    assert items["funding"].evidence == "The funding statement is under About this aid."
+    assert items["decision"].evidence == ""

@@ -189,7 +189,7 @@ def test_layers_about_step_shows_one_line_per_section_with_the_text_behind_it(cl
     assert html.count('<summary class="layer-line">') == len(sections)
     first = sections[0]
     assert f'<span class="layer-summary">{first.summary}</span>' in html
-    assert "so the lesion is on the same side as the pain" in html  # the whole text, in its details
+    assert "the lesion is made on the same side as the pain" in html  # the whole text, in its details
 
 
 def test_layers_the_record_states_the_pain_site_and_where_each_item_was_shown(clinician_client, clinician, bundled):

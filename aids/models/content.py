@@ -315,6 +315,10 @@ class Section(VersionPart, FormScoped):
         "Empty: the first sentence of the text is shown.",
     )
     body = models.TextField(max_length=TEXT_LIMIT, help_text="Plain text; blank line between paragraphs.")
+    references = models.ManyToManyField(
+        Reference, blank=True, related_name="+",
+        help_text="Where the section's facts come from; required when it states a figure.",
+    )
 
     def __str__(self):
         return self.heading

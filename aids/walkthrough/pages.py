@@ -8,7 +8,9 @@ fixed number of queries, whatever the number of items.
 
 from aids.consultations import SaveResult, StepChanges, step_save, topic_order_set
 from aids.models import ItemRecord, PatientQuestion, UnderstandingAnswer, ValueRating
-from aids.readmodel import grid_answers, pain_sites, prefetch_references, sure_from, topic_items
+from aids.readmodel import (
+    grid_answers, pain_sites, prefetch_references, references_prefetch, sure_from, topic_items,
+)
 from aids.vocabulary import STEPS, TOPIC_BY_KEY, TOPIC_STEPS, all_steps, is_topic_order, topic_order
 from aids.walkthrough import forms as wf
 
@@ -114,7 +116,7 @@ class AboutPage(Page):
 
     def load(self):
         self.sites = pain_sites(self.consultation)
-        sections = self.version.sections.all()
+        sections = self.version.sections.prefetch_related(references_prefetch())
         if self.sites.tailored:
             sections = sections.prefetch_related("forms")
         self.sections = list(sections)
