@@ -259,7 +259,7 @@ class RecordData:
 
     @cached_property
     def sections(self):
-        return list(self.version.sections.all())
+        return list(self.version.sections.prefetch_related(references_prefetch()))
 
     @cached_property
     def grid_answers(self):

@@ -311,7 +311,7 @@ def test_first_and_later_pages_are_two_page_templates(clinician):
 def test_hostile_markup_appears_literally_and_embeds_nothing(clinician):
     hostile = "\n".join(HOSTILE)
     version = make_published(
-        sections=[{"heading": "Admin <b>heading</b> &amp;", "body": hostile}],
+        sections=[{"heading": "Admin <b>heading</b> &amp;", "body": hostile, "references": ["R1"]}],
         justification="Test content with markup-like text.",
     )
     c = make_consultation(clinician, version, values_own_words=hostile, next_steps=hostile,

@@ -196,3 +196,18 @@ def test_page_one_cuts_many_short_lines_too(clinician):
     assert "Continues in full under \u201cNext steps\u201d" in first
     assert "Continues in full under \u201cWhere the patient stands\u201d" in first
     assert "".join(texts).count("x") >= 400
+
+
+def test_the_appendix_cites_the_sources_of_each_section_shown():
+    consultation = demo_consultation(version=demo_version(), clinician=demo_clinician())
+    version = consultation.version
+    cited = [(s, list(s.references.all())) for s in version.sections.all() if s.references.exists()]
+    assert cited  # the bundled aid's sections cite their figures
+    texts = page_texts(render_pdf(record_data(consultation=consultation, revision=1), "clinical"))
+    appendix = " ".join(texts[next(i for i, t in enumerate(texts) if "Appendix: content shown" in t):])
+    refs_at = appendix.index("References")
+    for section, refs in cited:
+        at = appendix.index(section.heading)
+        assert f"Sources: {', '.join(r.key for r in refs)}" in appendix[at:refs_at]
+        for ref in refs:
+            assert f"{ref.key} {squash_lines(ref.citation())}" in appendix[refs_at:]

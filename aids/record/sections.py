@@ -566,12 +566,16 @@ def addenda(ctx):
     return story
 
 
-def references(ctx):
+def references(ctx, extra=()):
+    """The references cited by what the copy shows (``extra``: more, e.g. the sections'
+    in the appendix), in the version's order, each once."""
     s = ctx.s
-    if not ctx.data.references:
+    cited = {r.pk: r for r in [*ctx.data.references, *extra]}
+    refs = sorted(cited.values(), key=lambda r: (r.order, r.pk))
+    if not refs:
         return []
     story = heading(ctx, "references")
-    for ref in ctx.data.references:
+    for ref in refs:
         story += paragraphs(ref.citation(), s["small"], prefix=f"<b>{esc(ref.key)}</b>  ")
     return story
 
@@ -650,6 +654,7 @@ def appendix(ctx):
     for section in d.sections:
         story.append(Paragraph(esc(section.heading), s["h2"]))
         story += paragraphs(section.body, s["shown"], bullet_style=s["shown_bullet"])
+        story += _refs(ctx, section.references.all())
     for t in d.topics:
         story.append(CondPageBreak(s["base"] * 6))
         story.append(Paragraph(esc(gettext("Content shown: %(topic)s") % {"topic": t.title}),
@@ -665,7 +670,7 @@ def appendix(ctx):
             story.append(Paragraph(esc(f"{n}. {u.question.statement} "
                                        f"({u.question.get_correct_answer_display()})"), s["label"]))
             story += paragraphs(u.question.explanation, s["shown"])
-    return story + references(ctx)
+    return story + references(ctx, extra=[r for sec in d.sections for r in sec.references.all()])
 
 
 def _item_shown(ctx, t, item):
