@@ -91,8 +91,13 @@
     say(message);
   }
 
-  function loggedOut() {
-    stop("Not saved - you have been logged out. Log in again: your text is kept. ");
+  function loggedOut(kept) {
+    if (kept === false) {  // more than the server keeps across a login: say so
+      stop("Not saved - you have been logged out, and this page holds more text than can be kept " +
+        "across a login. Copy your text before logging in again. ");
+    } else {
+      stop("Not saved - you have been logged out. Log in again: your text is kept. ");
+    }
     // A normal post of this form keeps the text on the server and leads to the login page.
     var button = document.createElement("button");
     button.type = "submit";
@@ -190,8 +195,12 @@
         "Idempotency-Key": pending.key
       }
     }).then(function (response) {
-      if (response.type === "opaqueredirect" || response.status === 401 || response.status === 403) {
+      if (response.type === "opaqueredirect" || response.status === 403) {
         loggedOut();
+        return null;
+      }
+      if (response.status === 401) {
+        response.json().then(function (body) { loggedOut(body && body.kept); }, function () { loggedOut(); });
         return null;
       }
       return response.json().then(
