@@ -237,7 +237,7 @@
         retry(result.status >= 500 ? (body.message || UNAVAILABLE) : null);
       }
     }).catch(function () {
-      retry(UNAVAILABLE);
+      retry();  // no answer at all (a dropped connection): the same save again
     }).then(function () {
       inFlight = false;
       if (again && !stopped) { schedule(0); }
