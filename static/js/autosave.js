@@ -117,7 +117,7 @@
   function retry(message) {
     failing = true;
     backoff = backoff ? Math.min(backoff * 2, MAX_BACKOFF) : DELAY;
-    say(message || "Not saved - retrying");
+    say((message || "Not saved - retrying") + (waitingSubmit ? " The page moves on once it is saved." : ""));
     schedule(backoff);  // sends `pending` again, unchanged
   }
 
