@@ -21,12 +21,18 @@ JSON answer instead of a redirect, and its fields are kept too.
 """
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import JsonResponse
 from django.shortcuts import resolve_url
 from django.urls import reverse
 
 from aids.stash import stash_put
+
+NOT_KEPT_MESSAGE = (
+    "You were logged out, and what you had typed could not be kept: it was more text "
+    "than any page holds. Nothing was saved. Go back to the page (browser Back) to copy it."
+)
 
 # URL name -> the page whose form gets the text back.
 STASHABLE = {
@@ -52,8 +58,11 @@ class KeepTypedTextOnExpiryMiddleware:
         if target is None:
             return None
         page = target(request, view_kwargs)
-        stash_put(request.session, page, request.POST)
+        kept = stash_put(request.session, page, request.POST)
         to_login = redirect_to_login(page, resolve_url(settings.LOGIN_URL))
         if request.headers.get("X-Autosave") == "1":
-            return JsonResponse({"saved": False, "logged_out": True, "login_url": to_login.url}, status=401)
+            return JsonResponse({"saved": False, "logged_out": True, "kept": kept,
+                                 "login_url": to_login.url}, status=401)
+        if not kept:
+            messages.error(request, NOT_KEPT_MESSAGE)
         return to_login

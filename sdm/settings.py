@@ -13,6 +13,8 @@ import environ
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from aids.limits import REQUEST_MAX_BYTES
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -87,7 +89,11 @@ MIDDLEWARE = [
     # each response's gzip header (Django 4.2+); pages also send no-store.
     "django.middleware.gzip.GZipMiddleware",
     "csp.middleware.CSPMiddleware",
+    # A post too large to read answers a page (or JSON) that says so, not a bare 400.
+    "aids.errors.RequestTooLargeMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The session's end is moved on now and then, not written on every request.
+    "aids.sessions.SessionRefreshMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -103,6 +109,10 @@ MIDDLEWARE = [
 # The admin saves a whole content version (every part as an inline) in one POST:
 # the full tractotomy draft is about 1,300 fields, above Django's default 1,000.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = env.int("DATA_UPLOAD_MAX_NUMBER_FIELDS", default=10000)
+# The largest step the documented limits allow (200 questions of 50,000 + 50,000
+# characters, at up to 4 bytes a character: aids/limits.py), and no more. Anything
+# larger answers a page that says the text is still in the browser (aids/errors.py).
+DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_MAX_BYTES
 
 ROOT_URLCONF = "sdm.urls"
 WSGI_APPLICATION = "sdm.wsgi.application"
@@ -166,9 +176,13 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 # Sessions live in the database (no state in a process) and end after an idle time.
+# A read request writes nothing: the session's end is moved on (one write) only once
+# a tenth of the idle time has passed since it last was (aids/sessions.py), so the
+# login ends between 27 and 30 minutes after the last request (default 30).
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=30) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_REFRESH_SECONDS = max(1, SESSION_COOKIE_AGE // 10)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # Login throttling (django-axes). Lock on username *and* address together, so one

@@ -3,6 +3,10 @@ from django.urls import include, path
 
 from aids import health_views
 
+# A post that fails on the server (the database down, a full disk) answers a page that
+# keeps what was posted, or JSON for a background save: aids/errors.py.
+handler500 = "aids.errors.server_error"
+
 urlpatterns = [
     path("healthz", health_views.healthz, name="healthz"),
     path("accounts/", include("aids.accounts.urls")),

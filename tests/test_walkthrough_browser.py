@@ -194,3 +194,39 @@ def test_list_start_and_record_pages_are_accessible(browser, live_server, consul
         screenshot(page, f"walkthrough-{name}-{size}")
     assert problems == [], "\n".join(map(str, problems))
     context.close()
+
+
+def test_while_the_server_cannot_save_next_waits_and_the_text_stays_in_the_page(
+        browser, live_server, consultation):
+    """A database outage: background saves answer 503. Pressing Next does not leave the
+    page (that post would fail too, and the text be gone); once a save succeeds the
+    page moves on, with the text saved."""
+    context, page = open_page(browser, live_server)
+    outage = {"on": True}
+
+    def database_down(route):
+        if route.request.method == "POST" and outage["on"]:
+            route.fulfill(status=503, content_type="application/json",
+                          body='{"saved": false, "unavailable": true, "message": '
+                               '"Not saved: the server cannot save just now."}')
+        else:
+            route.continue_()
+
+    page.route("**/step/next/", database_down)
+    page.goto(step(live_server, consultation, "next"))
+    box = page.get_by_label("Agreed next steps")
+    box.fill("Typed while the database was down")
+    expect(status(page)).to_contain_text("cannot save just now")
+    page.get_by_role("button", name=re.compile("^Next")).click()
+    page.wait_for_timeout(500)
+    assert page.url == step(live_server, consultation, "next")
+    assert box.input_value() == "Typed while the database was down"
+    expect(status(page)).to_contain_text("moves on once it is saved")
+    consultation.refresh_from_db()
+    assert consultation.next_steps == ""
+
+    outage["on"] = False  # the database is back: the retry saves, then Next goes on
+    page.wait_for_url(step(live_server, consultation, "review"), timeout=90000)
+    consultation.refresh_from_db()
+    assert consultation.next_steps == "Typed while the database was down"
+    context.close()

@@ -18,9 +18,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
+from aids.limits import NOTE_LIMIT  # one free-text note; documented in the README
 from aids.models.content import AidVersion, ValueStatement, UnderstandingQuestion
 
-NOTE_LIMIT = 50_000  # one free-text note; documented in the README
 _LINE_BREAKS = {"\u2028", "\u2029"}
 
 

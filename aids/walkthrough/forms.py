@@ -15,6 +15,7 @@ from crispy_forms.layout import Field, Layout
 from django import forms
 
 from aids.consultations import validate_patient_ref
+from aids.limits import QUESTION_ROWS_MAX
 from aids.models import (
     NOT_SURE_SITE, Addendum, Consultation, ItemRecord, PatientQuestion, UnderstandingAnswer,
 )
@@ -221,7 +222,7 @@ class QuestionForm(BoundedForm):
         return not any(str(self[n].value() or "").strip() for n in ("question", "answer"))
 
 
-QuestionFormSet = forms.formset_factory(QuestionForm, extra=1, max_num=200, validate_max=True)
+QuestionFormSet = forms.formset_factory(QuestionForm, extra=1, max_num=QUESTION_ROWS_MAX, validate_max=True)
 
 
 class UnderstandingForm(BoundedForm):

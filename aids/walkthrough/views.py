@@ -11,6 +11,7 @@ nothing here logs posted text.
 import re
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -138,6 +139,7 @@ def _render_step(request, consultation, page, *, revision, conflict=None, status
         "revision": revision,
         "patient_view": page.patient_view,
         "conflict": conflict,
+        "max_bytes": settings.DATA_UPLOAD_MAX_MEMORY_SIZE,  # autosave.js checks before sending
         **page.context(),
     }
     return render(request, page.template, context, status=status)

@@ -10,6 +10,14 @@
 // very same body with the same key: if the first did arrive, the server answers as
 // it did then (the new revision, the ids of the rows it created) and saves nothing
 // twice. What was typed since follows in the next save.
+//
+// Text that could not be sent stays in the page until a save succeeds, and only
+// there (never in the browser's storage, which would outlive the logout):
+// - while the server cannot save (no answer, or 5xx: the database down, a full
+//   disk), saves are retried, and a press of Back, Save or Next waits for one that
+//   succeeds, then goes on (the page is not left with the text unsent);
+// - a form larger than the server accepts (data-max-bytes, the largest step the
+//   limits allow) is not sent at all, and the page says so; a 413 answer says the same.
 (function () {
   "use strict";
 
@@ -47,6 +55,13 @@
   var submitting = false;
   var backoff = 0;
   var pending = null;  // {data, key}: the save sent whose answer has not come back
+  var failing = false;  // the last save got no answer or a server error
+  var waitingSubmit = null;  // {submitter}: a button press waiting for a save that succeeds
+  var maxBytes = parseInt(form.getAttribute("data-max-bytes") || "0", 10) || 0;
+  var TOO_LARGE = "Not saved - this page holds more text than can be sent at once. " +
+    "Your text is still in this page: shorten the longest notes (each holds up to 50,000 characters) and save again.";
+  var UNAVAILABLE = "Not saved - the server cannot save just now. Your text is kept in this page " +
+    "and will be sent again; do not close the page.";
 
   function say(text) {
     status.textContent = text;
@@ -76,8 +91,13 @@
     say(message);
   }
 
-  function loggedOut() {
-    stop("Not saved - you have been logged out. Log in again: your text is kept. ");
+  function loggedOut(kept) {
+    if (kept === false) {  // more than the server keeps across a login: say so
+      stop("Not saved - you have been logged out, and this page holds more text than can be kept " +
+        "across a login. Copy your text before logging in again. ");
+    } else {
+      stop("Not saved - you have been logged out. Log in again: your text is kept. ");
+    }
     // A normal post of this form keeps the text on the server and leads to the login page.
     var button = document.createElement("button");
     button.type = "submit";
@@ -94,10 +114,32 @@
     return Array.prototype.map.call(bytes, function (b) { return (b + 256).toString(16).slice(1); }).join("");
   }
 
-  function retry() {
+  function retry(message) {
+    failing = true;
     backoff = backoff ? Math.min(backoff * 2, MAX_BACKOFF) : DELAY;
-    say("Not saved - retrying");
+    say((message || "Not saved - retrying") + (waitingSubmit ? " The page moves on once it is saved." : ""));
     schedule(backoff);  // sends `pending` again, unchanged
+  }
+
+  // The size of the form as the server counts it (UTF-8 bytes of names and values).
+  function utf8Length(text) {
+    var n = 0;
+    for (var i = 0; i < text.length; i++) {
+      var c = text.charCodeAt(i);
+      if (c < 0x80) { n += 1; } else if (c < 0x800) { n += 2; } else if (c >= 0xd800 && c < 0xdc00) { n += 4; i++; } else { n += 3; }
+    }
+    return n;
+  }
+
+  function tooLarge(data) {
+    if (!maxBytes) { return false; }
+    var total = 0;
+    var result = false;
+    data.forEach(function (value, name) {
+      total += utf8Length(name) + 2 + (typeof value === "string" ? utf8Length(value) : (value.size || 0));
+      if (total > maxBytes) { result = true; }
+    });
+    return result;
   }
 
   function firstError(body) {
@@ -128,8 +170,14 @@
     inFlight = true;
     again = false;
     if (!pending) {  // a new save of what the form holds now; else the same one again
+      var data = new FormData(form);
+      if (tooLarge(data)) {  // never sent: the text stays here, and the page says so
+        inFlight = false;
+        say(TOO_LARGE);
+        return;
+      }
       dirty = false;
-      pending = { data: new FormData(form), key: newKey() };
+      pending = { data: data, key: newKey() };
     }
     say("Saving...");
     var token = csrfToken();
@@ -147,8 +195,12 @@
         "Idempotency-Key": pending.key
       }
     }).then(function (response) {
-      if (response.type === "opaqueredirect" || response.status === 401 || response.status === 403) {
+      if (response.type === "opaqueredirect" || response.status === 403) {
         loggedOut();
+        return null;
+      }
+      if (response.status === 401) {
+        response.json().then(function (body) { loggedOut(body && body.kept); }, function () { loggedOut(); });
         return null;
       }
       return response.json().then(
@@ -161,9 +213,20 @@
       if (result.status === 200 && body.saved) {
         pending = null;
         backoff = 0;
+        failing = false;
         applySaved(body);
+        if (waitingSubmit) {  // a button was pressed while saves failed: go on now
+          var submitter = waitingSubmit.submitter;
+          waitingSubmit = null;
+          say("Saved");
+          if (submitter && form.requestSubmit) { form.requestSubmit(submitter); } else { form.submit(); }
+          return;
+        }
         if (dirty) { again = true; }  // typed while this was on its way: save that too
         say(dirty ? "Saving..." : "Saved");
+      } else if (result.status === 413) {
+        pending = null;
+        say(body.message || TOO_LARGE);
       } else if (result.status === 409) {
         pending = null;
         stop("Not saved - " + (body.message || "this step was changed elsewhere. Press Save to see both versions."));
@@ -171,10 +234,10 @@
         pending = null;
         say("Not saved - " + firstError(body) + " Press Save to see it by the field.");
       } else {
-        retry();
+        retry(result.status >= 500 ? (body.message || UNAVAILABLE) : null);
       }
     }).catch(function () {
-      retry();
+      retry();  // no answer at all (a dropped connection): the same save again
     }).then(function () {
       inFlight = false;
       if (again && !stopped) { schedule(0); }
@@ -183,7 +246,27 @@
 
   form.addEventListener("input", edited);
   form.addEventListener("change", edited);
-  form.addEventListener("submit", function () {
+  form.addEventListener("submit", function (event) {
+    if (stopped) {  // logged out or a conflict: the normal post handles it
+      submitting = true;
+      return;
+    }
+    if (tooLarge(new FormData(form))) {
+      event.preventDefault();
+      form.removeAttribute("data-submitting");
+      say(TOO_LARGE);
+      return;
+    }
+    if (failing) {
+      // Saves are failing: leaving now would lose the text if this post failed too.
+      // Keep the page, and go on once a save succeeds.
+      event.preventDefault();
+      form.removeAttribute("data-submitting");
+      waitingSubmit = { submitter: event.submitter || null };
+      say(UNAVAILABLE + " The page moves on once it is saved.");
+      if (!inFlight) { schedule(0); }
+      return;
+    }
     submitting = true;
     window.clearTimeout(timer);
   });

@@ -1,0 +1,65 @@
+"""The idle timeout without a database write on every request.
+
+Django's ``SESSION_SAVE_EVERY_REQUEST`` moved the session's end on by writing the
+session row on every request, so every page read was a write: under load it queued
+behind finalizes on SQLite, and on a full disk every logged-in GET failed with
+"could not be understood". Instead, the session's end is moved on only when
+``SESSION_REFRESH_SECONDS`` (a tenth of the idle time) have passed since it last
+was, so a clinician's reads write at most once every three minutes.
+
+The refresh is this middleware's own save, and a failure of it (a full disk, the
+database read-only) is logged as an error and the page still shown: the session
+stays valid until its current end.
+"""
+
+import logging
+import time
+
+from django.conf import settings
+from django.contrib.auth import SESSION_KEY
+from django.contrib.sessions.backends.base import UpdateError
+from django.db import DatabaseError
+
+logger = logging.getLogger(__name__)
+REFRESHED_AT = "_refreshed_at"
+
+
+def refresh_due(session, now):
+    stamp = session.get(REFRESHED_AT)
+    return not isinstance(stamp, int) or now - stamp >= settings.SESSION_REFRESH_SECONDS
+
+
+class SessionRefreshMiddleware:
+    """Placed right after ``SessionMiddleware``, so its save comes before that one's."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is None or response.status_code >= 500:
+            return response
+        try:
+            logged_in = session.get(SESSION_KEY) is not None
+        except DatabaseError:  # the session could not even be read
+            return response
+        if not logged_in or not session.session_key:
+            return response
+        now = int(time.time())
+        if session.modified:
+            # The view changed the session (a login, kept text): SessionMiddleware saves
+            # it, and sends the cookie again, as it must after a login's new key.
+            session[REFRESHED_AT] = now
+            return response
+        if not refresh_due(session, now):
+            return response
+        session[REFRESHED_AT] = now
+        try:
+            session.save()  # the row's end moves on to now + SESSION_COOKIE_AGE
+        except (DatabaseError, UpdateError):
+            logger.error("The session could not be refreshed: the database took no write.",
+                         exc_info=True)
+        # Saved here, same key (or it could not be): SessionMiddleware need not try again.
+        session.modified = False
+        return response
