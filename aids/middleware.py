@@ -19,7 +19,9 @@ JSON answer instead of a redirect, and its fields are kept too.
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import JsonResponse
-from django.shortcuts import resolve_url
+from django.shortcuts import redirect, resolve_url
+from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.http import urlencode
 from django.urls import reverse
 
 from aids.stash import stash_put
@@ -52,3 +54,40 @@ class KeepTypedTextOnExpiryMiddleware:
         if request.headers.get("X-Autosave") == "1":
             return JsonResponse({"saved": False, "logged_out": True, "login_url": to_login.url}, status=401)
         return to_login
+
+
+class AskForReasonMiddleware:
+    """A records auditor opening another clinician's record (or a download of it)
+    without a reason given in this session is sent to the reason form first
+    (``aids.access.ReasonRequired``), then back to what they asked for."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from aids.access import ReasonRequired
+
+        if not isinstance(exception, ReasonRequired):
+            return None
+        target = reverse("record_reason", args=[exception.pk])
+        return redirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
+
+
+class NoStoreMiddleware:
+    """Nothing the app answers is kept by a browser or a proxy cache: pages show patient
+    data, and a shared workstation's Back button must not show them after logging out.
+    (Static files are answered by WhiteNoise, earlier, with their own long caching.)"""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not response.has_header("Cache-Control"):
+            add_never_cache_headers(response)
+        elif "no-store" not in response["Cache-Control"]:
+            patch_cache_control(response, no_store=True)
+        return response
