@@ -1,14 +1,17 @@
-"""Nothing typed is lost when the session expires mid-consultation.
+"""Nothing typed is lost when the session expires mid-consultation; nothing is kept
+for anyone else.
 
 When the login session has ended, a POST to a consultation page (a step, the
 start form, an addendum) would otherwise be answered with a redirect to the
 login page and the typed text thrown away. This middleware, placed after
-``AuthenticationMiddleware`` and before ``LoginRequiredMiddleware``, keeps the
-posted fields in the (new, anonymous) session under the page's path, then sends
-the user to log in with ``?next=`` that page. Django keeps session data across
-login, so the page's next GET finds the text and puts it back in the form
-(``stash_pop``), once, for the consultation's owner (anyone else gets a 404 from
-the view before the stash is read).
+``AuthenticationMiddleware`` and before ``LoginRequiredMiddleware``, finds whose
+login it was (the expired session row the browser's cookie names, see
+``aids.stash.owner_of_expired_session``), keeps the posted fields *for that user*
+under the page's path (only where that user may open the consultation), then sends
+the user to log in with ``?next=`` that page. After logging in, the page's next GET
+by the same user finds the text and puts it back in the form (``stash_pop``), once.
+Someone else logging in at the same browser gets nothing; a POST that no login
+preceded keeps nothing at all (and creates no session).
 
 It works in ``process_view`` so that ``CsrfViewMiddleware`` (earlier in the
 list) has already refused a forged POST: nothing from another site can be
@@ -24,7 +27,7 @@ from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.http import urlencode
 from django.urls import reverse
 
-from aids.stash import stash_put
+from aids.stash import owner_of_expired_session, stash_put
 
 # URL name -> the page whose form gets the text back.
 STASHABLE = {
@@ -32,6 +35,19 @@ STASHABLE = {
     "consultation_new": lambda request, kwargs: request.path,
     "addendum_add": lambda request, kwargs: reverse("consultation_record", args=[kwargs["pk"]]),
 }
+
+
+def _may_open(user, kwargs):
+    """Text is kept only for a consultation the user may edit (their own)."""
+    from aids.access import ConsultationNotFound, consultation_for
+
+    if "pk" not in kwargs:
+        return True  # the start form: no consultation yet
+    try:
+        consultation_for(user, kwargs["pk"])
+    except ConsultationNotFound:
+        return False
+    return True
 
 
 class KeepTypedTextOnExpiryMiddleware:
@@ -49,7 +65,9 @@ class KeepTypedTextOnExpiryMiddleware:
         if target is None:
             return None
         page = target(request, view_kwargs)
-        stash_put(request.session, page, request.POST)
+        owner = owner_of_expired_session(request)
+        if owner is not None and _may_open(owner, view_kwargs):
+            stash_put(owner, page, request.POST)
         to_login = redirect_to_login(page, resolve_url(settings.LOGIN_URL))
         if request.headers.get("X-Autosave") == "1":
             return JsonResponse({"saved": False, "logged_out": True, "login_url": to_login.url}, status=401)
