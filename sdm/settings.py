@@ -253,11 +253,18 @@ PDF_FONT_DIRS = env.list(
 # address the hospital controls; the default is a reserved example domain.
 FHIR_IDENTIFIER_BASE = env.str("FHIR_IDENTIFIER_BASE", default="https://sdm.hospital.example/fhir")
 
-# Never let clinical text reach logs: errors are logged without request bodies.
+# Never let clinical text reach logs: errors are logged without request bodies, and
+# every line without query strings (the list search carries the patient reference in
+# /?q=...; aids/logfilters.py), the runserver access log included. gunicorn's access
+# log format is in gunicorn.conf.py.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"no_query_strings": {"()": "aids.logfilters.RedactQueryStrings"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["no_query_strings"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.request": {"level": "ERROR"}},
+    "loggers": {
+        "django.request": {"level": "ERROR"},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }

@@ -184,6 +184,8 @@ class AidVersion(models.Model):
                 fields = set(kwargs.get("update_fields") or ())
                 if not (self.status == self.Status.RETIRED and fields and fields <= allowed):
                     raise FrozenVersionError(f"{self} is frozen; start a new draft from it.")
+        if getattr(self, "_publishing", False) and not self.aid_title:
+            self.aid_title = self.aid.title  # pinned with the version (publishing sets it too)
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
