@@ -1,6 +1,6 @@
 """Property-based (hypothesis): whatever body is posted to a step, the start form or the
 addendum form, the app saves it faithfully or refuses it with a message: never a 500,
-and never a change to another clinician's data.
+never a change to another clinician's data, and never an answer a cache may keep.
 
 Examples are kept few (the whole file runs in well under a minute); every example posts
 through the real views with a logged-in clinician.
@@ -95,6 +95,7 @@ def test_any_post_to_any_step_saves_faithfully_or_refuses(client, two_clinicians
         response = client.post(url, posted, **extra)
 
         assert response.status_code in ANSWERED, response.status_code
+        assert "no-store" in response["Cache-Control"]
         if target == theirs:
             assert response.status_code == 404
         elif saved(response):
@@ -127,6 +128,7 @@ def test_any_start_form_post_starts_faithfully_or_refuses(client, two_clinicians
             "start-language": language, **extra})
 
         assert response.status_code in (200, 302)
+        assert "no-store" in response["Cache-Control"]
         if response.status_code == 302:
             started = Consultation.objects.latest("pk")
             assert Consultation.objects.count() == count + 1
@@ -157,6 +159,7 @@ def test_any_addendum_post_is_added_faithfully_or_refused(client, clinician, two
         response = client.post(reverse("addendum_add", args=[target.pk]),
                                {**other_keys, "addendum-text": text})
 
+        assert "no-store" in response["Cache-Control"]
         if at_theirs:
             assert response.status_code == 404
         elif response.status_code == 302:
