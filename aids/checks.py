@@ -1,4 +1,5 @@
-"""Django system checks for the app (fonts for the PDF record)."""
+"""Django system checks for the app (fonts for the PDF record, the client's address
+behind a proxy)."""
 
 from django.conf import settings
 from django.core.checks import Error, Warning, register
@@ -28,3 +29,23 @@ def check_pdf_fonts(app_configs=None, **kwargs):
     if settings.DEBUG:
         return [Warning(msg, hint=HINT, id="aids.W001")]
     return [Error(msg, hint=HINT, id="aids.E001")]
+
+
+@register()
+def check_client_address(app_configs=None, **kwargs):
+    """Behind a proxy, login throttling must see each client's own address."""
+    if getattr(settings, "BEHIND_TLS_PROXY", False) and not getattr(
+        settings, "CLIENT_ADDRESS_PROXY_COUNT", 0
+    ):
+        return [
+            Error(
+                "DJANGO_BEHIND_TLS_PROXY is on but AXES_PROXY_COUNT is not set: every client "
+                "would appear as the proxy's address, and five wrong passwords at one desk "
+                "would lock that username out at every other desk.",
+                hint="Set AXES_PROXY_COUNT to the number of proxies in front of the app that "
+                "append to X-Forwarded-For (1 for one nginx or load balancer in front of gunicorn). "
+                "See the README, Production.",
+                id="aids.E002",
+            )
+        ]
+    return []

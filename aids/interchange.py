@@ -235,7 +235,33 @@ def parse_document(text):
         raise InterchangeError(
             [f'document: the key "{key}" appears twice in the same object' for key in duplicates]
         )
+    broken = list(_lone_surrogates(data, "document"))
+    if broken:
+        raise InterchangeError([
+            f"{where}: has a lone surrogate (an escape such as \\ud800 that is half of a "
+            "character): it cannot be stored or printed; fix the text" for where in broken[:20]
+        ])
     return data
+
+
+def _has_surrogate(text):
+    return any("\ud800" <= ch <= "\udfff" for ch in text)
+
+
+def _lone_surrogates(value, where):
+    """Where ``value`` holds a lone surrogate (JSON "\\ud800" decodes to one)."""
+    if isinstance(value, str):
+        if _has_surrogate(value):
+            yield where
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if _has_surrogate(key):
+                yield f"{where}: a key"
+            else:
+                yield from _lone_surrogates(item, f"{where}.{key}" if where != "document" else key)
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _lone_surrogates(item, f"{where}[{i}]")
 
 
 def import_version(data, *, user=None):

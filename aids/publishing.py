@@ -118,6 +118,7 @@ def version_publish(*, version, user, change_note, justification=""):
         locked.change_note = change_note
         locked.warnings_justification = justification
         locked.digest = version_digest(locked)
+        locked.aid_title = locked.aid.title
         locked._history_user = user
         locked._publishing = True
         try:

@@ -1,60 +1,116 @@
-"""Typed text kept in the session when a post could not be saved (the login had ended).
+"""Typed text kept when a post could not be saved because the login had just ended.
 
-``KeepTypedTextOnExpiryMiddleware`` puts the posted fields here under the page's
-path; the page's next GET takes them back (``stash_pop``) and puts them in the
-form, once. A successful save forgets them (``stash_clear``).
+``KeepTypedTextOnExpiryMiddleware`` finds whose login it was (``owner_of_expired_session``:
+the browser's session cookie names a session row past its expiry date that was logged
+in, recently, as an active user whose password has not changed since) and keeps the
+posted fields for that user under the page's path (``stash_put``), in the database
+(``KeptText``), never in the anonymous session. Nothing is kept for a post that no
+login preceded, nor for a consultation that user may not open.
+
+The page's next GET, by that same user, takes them back (``stash_pop``) and puts them
+in the form, once; anyone else who logs in at the same browser gets nothing. A
+successful save forgets them (``stash_clear``). Each user has at most
+``STASH_MAX_PAGES`` pages kept, each at most ``STASH_MAX_CHARS`` characters, for at
+most ``KEEP_FOR``.
 """
 
+import datetime
+
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
+from django.contrib.sessions.models import Session
 from django.http import QueryDict
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare
+
+from aids.models import KeptText
 
 from aids.limits import STEP_MAX_CHARS
 
-STASH_KEY = "typed_text_stash"
 NOT_STASHED = {"csrfmiddlewaretoken"}
-# Bounds on what an anonymous POST may park in a session: every field of the largest
-# step filled to its limit (whatever a step accepts is kept), and a few pages, but
-# not a dumping ground: older pages go first when the total is above the bound.
+OWNER_KEY = "typed_text_owner"
+# Room for every field of the largest step filled to its limit (whatever a step
+# accepts is kept), and a few pages.
 STASH_MAX_CHARS = STEP_MAX_CHARS
 STASH_MAX_PAGES = 3
+# How long after a login ended its typed text may still be kept, and is then kept.
+KEEP_FOR = datetime.timedelta(hours=12)
 
 
 def _size(fields):
     return sum(len(k) + sum(len(v) for v in values) for k, values in fields.items())
 
 
-def stash_put(session, path, post):
-    """Keep the posted fields for ``path``; False (nothing kept) above the bounds,
-    which no step's valid post reaches: the caller says so."""
+def _active_user(pk, session_hash):
+    user = get_user_model()._default_manager.filter(pk=pk, is_active=True).first()
+    if user is None or not constant_time_compare(session_hash or "", user.get_session_auth_hash()):
+        return None
+    return user
+
+
+def owner_of_expired_session(request):
+    """The user whose login this browser's session was, if it ended (expired) within
+    ``KEEP_FOR``; else None. A session that was never logged in, was logged out (its
+    row is deleted), or belongs to a user whose password changed since: None.
+
+    The new anonymous session remembers the answer (``OWNER_KEY``), so the next posts
+    before logging in (an autosave, then Save) are kept for the same user."""
+    marker = request.session.get(OWNER_KEY)
+    if marker:
+        return _active_user(marker.get("user"), marker.get("hash"))
+    key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+    if not key or settings.SESSION_ENGINE != "django.contrib.sessions.backends.db":
+        return None
+    now = timezone.now()
+    row = Session.objects.filter(session_key=key, expire_date__lte=now,
+                                 expire_date__gt=now - KEEP_FOR).first()
+    if row is None:
+        return None
+    data = row.get_decoded()
+    if not data.get(SESSION_KEY) or data.get(BACKEND_SESSION_KEY) not in settings.AUTHENTICATION_BACKENDS:
+        return None
+    user = _active_user(data[SESSION_KEY], data.get(HASH_SESSION_KEY))
+    if user is not None:
+        request.session[OWNER_KEY] = {"user": data[SESSION_KEY], "hash": data.get(HASH_SESSION_KEY)}
+    return user
+
+
+def _purge():
+    KeptText.objects.filter(created_at__lt=timezone.now() - KEEP_FOR).delete()
+
+
+def stash_put(user, path, post):
+    """Keep the posted fields for ``user`` and ``path``; False (nothing kept) above the
+    bounds, which no step's valid post reaches: the caller says so."""
     fields = {k: post.getlist(k) for k in post if k not in NOT_STASHED}
-    if _size(fields) > STASH_MAX_CHARS:
+    size = _size(fields)
+    if size > STASH_MAX_CHARS or len(path) > KeptText._meta.get_field("path").max_length:
         return False
-    stash = dict(session.get(STASH_KEY) or {})
-    stash.pop(path, None)
-    stash[path] = fields  # newest last
-    while len(stash) > STASH_MAX_PAGES or sum(_size(f) for f in stash.values()) > STASH_MAX_CHARS:
-        stash.pop(next(iter(stash)))
-    session[STASH_KEY] = stash
+    _purge()
+    KeptText.objects.filter(user=user, path=path).delete()
+    KeptText.objects.create(user=user, path=path, fields=fields, size=size)  # newest last
+    stale = list(KeptText.objects.filter(user=user).order_by("-created_at", "-pk")
+                 .values_list("pk", flat=True)[STASH_MAX_PAGES:])
+    KeptText.objects.filter(pk__in=stale).delete()
     return True
 
 
 def stash_pop(request, path=None):
-    """The fields kept for ``path`` (default: this page) as a QueryDict, or None."""
-    stash = request.session.get(STASH_KEY)
-    path = path or request.path
-    if not stash or path not in stash:
+    """The fields this user kept for ``path`` (default: this page) as a QueryDict, or None."""
+    if not request.user.is_authenticated:
         return None
-    fields = stash.pop(path)
-    request.session[STASH_KEY] = stash
+    _purge()
+    kept = KeptText.objects.filter(user=request.user, path=path or request.path).first()
+    if kept is None:
+        return None
+    kept.delete()
     data = QueryDict(mutable=True)
-    for key, values in fields.items():
+    for key, values in kept.fields.items():
         data.setlist(key, values)
     return data
 
 
 def stash_clear(request, path=None):
     """Forget kept text for a page once it has been saved another way."""
-    stash = request.session.get(STASH_KEY)
-    path = path or request.path
-    if stash and path in stash:
-        stash.pop(path)
-        request.session[STASH_KEY] = stash
+    if request.user.is_authenticated:
+        KeptText.objects.filter(user=request.user, path=path or request.path).delete()

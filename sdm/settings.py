@@ -91,6 +91,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # A post too large to read answers a page (or JSON) that says so, not a bare 400.
     "aids.errors.RequestTooLargeMiddleware",
+    "aids.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # The session's end is moved on now and then, not written on every request.
     "aids.sessions.SessionRefreshMiddleware",
@@ -98,6 +99,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "aids.middleware.KeepTypedTextOnExpiryMiddleware",
+    "aids.middleware.AskForReasonMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -194,10 +196,11 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = env.list(
-    "AXES_META_PRECEDENCE_ORDER", default=["REMOTE_ADDR"]
-)
+# The client's address: REMOTE_ADDR, or behind AXES_PROXY_COUNT proxies the address the
+# outermost one saw (aids/clientaddress.py). Behind a TLS proxy (DJANGO_BEHIND_TLS_PROXY)
+# it must be set, or every client looks like the proxy: start-up refuses (aids.E001).
+CLIENT_ADDRESS_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "aids.clientaddress.client_address"
 
 # --- Security headers -----------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -209,7 +212,8 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", True)
-if env_bool("DJANGO_BEHIND_TLS_PROXY", False):
+BEHIND_TLS_PROXY = env_bool("DJANGO_BEHIND_TLS_PROXY", False)
+if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # No inline scripts or styles anywhere: our JS and CSS are static files.
@@ -271,11 +275,18 @@ PDF_FONT_DIRS = env.list(
 # address the hospital controls; the default is a reserved example domain.
 FHIR_IDENTIFIER_BASE = env.str("FHIR_IDENTIFIER_BASE", default="https://sdm.hospital.example/fhir")
 
-# Never let clinical text reach logs: errors are logged without request bodies.
+# Never let clinical text reach logs: errors are logged without request bodies, and
+# every line without query strings (the list search carries the patient reference in
+# /?q=...; aids/logfilters.py), the runserver access log included. gunicorn's access
+# log format is in gunicorn.conf.py.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"no_query_strings": {"()": "aids.logfilters.RedactQueryStrings"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["no_query_strings"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.request": {"level": "ERROR"}},
+    "loggers": {
+        "django.request": {"level": "ERROR"},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }

@@ -26,7 +26,10 @@ def test_demo_users_are_created_once_and_print_how_to_log_in(settings, tmp_path,
     assert "Open http://127.0.0.1:8000/ and log in with:" in out
     assert f"username demo       password {password}" in out
     users = get_user_model().objects.filter(username__startswith="demo")
-    assert users.count() == 2
+    assert users.count() == 3
     lead = users.get(username="demo-lead")
     assert lead.is_staff and lead.has_perm("aids.publish_aidversion")
+    assert not lead.has_perm("aids.read_any_record")  # content roles never read records
+    auditor = users.get(username="demo-auditor")
+    assert auditor.has_perm("aids.read_any_record") and not auditor.is_staff
     assert users.get(username="demo").check_password(password)

@@ -187,14 +187,20 @@ def test_anonymous_is_sent_to_login(client, final):
     assert not AuditEvent.objects.filter(consultation=final, action="downloaded").exists()
 
 
-def test_staff_may_export_read_only_and_are_audited(client, django_user_model, final):
-    staff = django_user_model.objects.create_user(username="it_lead", password="x" * 12, is_staff=True)
+def test_auditors_who_give_a_reason_may_export_read_only_and_are_audited(client, django_user_model, final):
+    # Staff status alone opens nothing (tests/test_record_roles.py): a records auditor does.
+    from django.contrib.auth.models import Group
+
+    staff = django_user_model.objects.create_user(username="it_lead", password="x" * 12)
+    staff.groups.add(Group.objects.get(name="Records auditors"))
     client.force_login(staff)
+    client.post(reverse("record_reason", args=[final.pk]), {"reason": "Incident 42"})
 
     _response, resource = fetch(client, final)
 
     assert resource.author[0].identifier.value == "dr_amal"  # still the clinician, not the reader
     assert AuditEvent.objects.get(consultation=final, action="downloaded").user == staff
+    assert AuditEvent.objects.get(consultation=final, action="downloaded").detail.endswith("; reason: Incident 42")
 
 
 @pytest.mark.parametrize("revision,variant", [(2, "clinical"), (1, "other"), (0, "patient")])

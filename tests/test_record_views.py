@@ -70,15 +70,21 @@ def test_another_clinician_gets_404_and_nothing_is_audited(client, other_clinici
     assert not AuditEvent.objects.filter(consultation=final, action="downloaded").exists()
 
 
-def test_staff_may_download_read_only_and_are_audited(client, django_user_model, final):
-    staff = django_user_model.objects.create_user(username="it_lead", password="x" * 12, is_staff=True)
+def test_auditors_who_give_a_reason_may_download_read_only_and_are_audited(client, django_user_model, final):
+    # Staff status alone opens nothing (tests/test_record_roles.py): a records auditor does.
+    from django.contrib.auth.models import Group
+
+    staff = django_user_model.objects.create_user(username="it_lead", password="x" * 12)
+    staff.groups.add(Group.objects.get(name="Records auditors"))
     client.force_login(staff)
+    client.post(reverse("record_reason", args=[final.pk]), {"reason": "Incident 42"})
 
     response = client.get(url(final, variant="patient"))
 
     assert response.status_code == 200
     assert response.content == bytes(final.documents.get(revision=1, variant="patient").pdf)
     assert AuditEvent.objects.get(consultation=final, action="downloaded").user == staff
+    assert AuditEvent.objects.get(consultation=final, action="downloaded").detail.endswith("; reason: Incident 42")
 
 
 def test_it_requires_login(client, final):

@@ -5,6 +5,13 @@ from django.urls import path
 
 from aids.accounts.forms import CrispyPasswordChangeForm, LoginForm
 
+class ThrottledPasswordChangeView(auth_views.PasswordChangeView):
+    form_class = CrispyPasswordChangeForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
+
+
 urlpatterns = [
     path(
         "login/",
@@ -14,7 +21,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password/",
-        auth_views.PasswordChangeView.as_view(form_class=CrispyPasswordChangeForm),
+        ThrottledPasswordChangeView.as_view(),
         name="password_change",
     ),
     path(

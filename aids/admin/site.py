@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.urls import reverse
 
-from aids.models import SiteSettings, StaffProfile
+from aids.models import SiteSettings, StaffProfile, Team
 
 
 @admin.register(SiteSettings)
@@ -32,6 +32,14 @@ class SiteSettingsAdmin(admin.ModelAdmin):
         if self.has_add_permission(request):
             return redirect(reverse("admin:aids_sitesettings_add"))
         return super().changelist_view(request, extra_context)
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin):
+    """Clinicians who share a list: members read each other's records (read-only)."""
+
+    list_display = ["name"]
+    filter_horizontal = ["members"]
 
 
 class StaffProfileInline(admin.StackedInline):

@@ -156,6 +156,8 @@ class AidVersionAdmin(SimpleHistoryAdmin):
         return True
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if not (str(object_id).isdigit() and str(version_id).isdigit()):
+            raise Http404("No such history record.")  # not a 500 for /history/abc/
         if request.method == "POST":
             raise PermissionDenied("Reverting from the history is not offered; start a new draft instead.")
         return super().history_form_view(request, object_id, version_id, extra_context)

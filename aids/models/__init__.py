@@ -28,5 +28,5 @@ from aids.models.consultation import (  # noqa: F401,E402
     UnderstandingAnswer,
     ValueRating,
 )
-from aids.models.site import SiteSettings, StaffProfile  # noqa: F401,E402
+from aids.models.site import KeptText, SiteSettings, StaffProfile, Team  # noqa: F401,E402
 from aids.models.health import HealthProbe  # noqa: F401,E402

@@ -153,6 +153,9 @@ class Consultation(models.Model):
     class Meta:
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["clinician", "-created_at"])]
+        # Given by the group "Records auditors" (never by staff status or a content role):
+        # read any clinician's record, giving a reason each time (aids/access.py).
+        permissions = [("read_any_record", "Can read any clinician's record, giving a reason")]
 
     def __str__(self):
         return f"Consultation {self.record_id} ({self.patient_ref})"

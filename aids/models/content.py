@@ -126,6 +126,9 @@ class AidVersion(models.Model):
         help_text="Why this version was published over the quality warnings shown.",
     )
     digest = models.CharField(max_length=64, blank=True, editable=False)
+    # The aid's title as it was when this version was published: every page and record
+    # of a consultation that pinned this version shows it, whatever the aid is called today.
+    aid_title = models.CharField("aid title when published", max_length=200, blank=True, editable=False)
     retired_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = AidVersionQuerySet.as_manager()
@@ -148,6 +151,11 @@ class AidVersion(models.Model):
     @property
     def is_frozen(self):
         return self.status != self.Status.DRAFT
+
+    @property
+    def title(self):
+        """The title shown with this version: as published (a draft: the aid's today)."""
+        return self.aid_title or self.aid.title
 
     @property
     def short_digest(self):
@@ -176,6 +184,8 @@ class AidVersion(models.Model):
                 fields = set(kwargs.get("update_fields") or ())
                 if not (self.status == self.Status.RETIRED and fields and fields <= allowed):
                     raise FrozenVersionError(f"{self} is frozen; start a new draft from it.")
+        if getattr(self, "_publishing", False) and not self.aid_title:
+            self.aid_title = self.aid.title  # pinned with the version (publishing sets it too)
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):

@@ -65,3 +65,33 @@ class StaffProfile(models.Model):
 
     def __str__(self):
         return self.role or "Staff profile"
+
+
+class Team(models.Model):
+    """Clinicians who share a list: each member sees the others' consultations in their
+    list and reads their records (read-only). An explicit membership, never staff status."""
+
+    name = models.CharField(max_length=SHORT, unique=True, validators=[validate_single_line])
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="teams", blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class KeptText(models.Model):
+    """Text a clinician typed into a page when their login had just ended
+    (``aids.stash``): kept for that clinician only, returned once, a few pages at most."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    path = models.CharField(max_length=300)
+    fields = models.JSONField(default=dict)
+    size = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["user", "path"], name="one_kept_text_per_page")]
+        verbose_name = "text kept after a logout"

@@ -114,7 +114,7 @@ def _variant_label(variant):
 def _document_reference(document, previous, newest, pdf_url):
     consultation = document.consultation
     version = consultation.version
-    aid_title = version.aid.title
+    aid_title = version.title
     copy = _variant_label(document.variant)
     pdf = bytes(document.pdf)
     title = (f"Shared decision-making discussion record {consultation.record_id}, "

@@ -169,7 +169,7 @@ class RecordRenderer:
         d = self.data
         return {
             "title": gettext("%(title)s - discussion record %(record)s revision %(revision)s "
-                             "(%(copy)s)") % {"title": d.version.aid.title, "record": d.record_id,
+                             "(%(copy)s)") % {"title": d.version.title, "record": d.record_id,
                                               "revision": d.revision,
                                               "copy": self.copy.name.lower()},
             "subject": gettext("Shared decision-making discussion record. It does not recommend "
@@ -259,7 +259,7 @@ class RecordRenderer:
         canvas.setFillColor(MUTED)
         right = gettext("Patient reference %(ref)s") % {"ref": d.consultation.patient_ref}
         room = x1 - x0 - draw_string(canvas, x1, h - 16 * mm, right, size, align="right") - 12
-        canvas.drawString(x0, h - 16 * mm, _fit(d.version.aid.title, fonts.regular, size, room))
+        canvas.drawString(x0, h - 16 * mm, _fit(d.version.title, fonts.regular, size, room))
         canvas.line(x0, h - 18 * mm, x1, h - 18 * mm)
         canvas.restoreState()
 

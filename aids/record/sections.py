@@ -150,7 +150,7 @@ def header(ctx):
     details = grid(rows, widths, ctx)
     details.setStyle(TableStyle(spans))
     return [
-        Paragraph(esc(v.aid.title), s["title"]),
+        Paragraph(esc(v.title), s["title"]),
         Paragraph(esc(gettext("Shared decision-making discussion record - %(copy)s")
                       % {"copy": ctx.copy.name}), s["subtitle"]),
         details,
@@ -587,7 +587,7 @@ def colophon(ctx):
     unknown = gettext("not recorded")
     facts = [
         gettext("%(title)s, content version %(number)s, published %(published)s.") % {
-            "title": v.aid.title, "number": v.number,
+            "title": v.title, "number": v.number,
             "published": long_date(v.published_at.date()) if v.published_at
             else gettext("date not recorded")},
         gettext("Content digest (SHA-256): %(digest)s") % {"digest": v.digest or unknown},

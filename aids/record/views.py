@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from aids.access import consultation_or_404
+from aids.access import audit_detail, consultation_or_404
 from aids.models import AuditEvent, RecordDocument
 from aids.record.fhir import FHIR_JSON, document_reference_json
 
@@ -26,14 +26,15 @@ def download_detail(revision, variant, what=""):
 
 @require_safe
 def record_download(request, pk, revision, variant):
-    # The record's own rule: its clinician, and staff read-only; anyone else 404.
-    consultation = consultation_or_404(request.user, pk, read_only=True)
+    # The record's own rule (aids/access.py): its clinician; read-only, their team and
+    # records auditors who gave a reason (kept in the audit event); anyone else 404.
+    consultation = consultation_or_404(request, pk, read_only=True)
     document = get_object_or_404(
         RecordDocument, consultation=consultation, revision=revision, variant=variant
     )
     AuditEvent.objects.create(
         consultation=consultation, user=request.user, action=AuditEvent.Action.DOWNLOADED,
-        detail=download_detail(revision, variant),
+        detail=audit_detail(consultation, download_detail(revision, variant)),
     )
     response = HttpResponse(bytes(document.pdf), content_type="application/pdf")
     response["Cache-Control"] = "no-store"
@@ -47,7 +48,7 @@ def record_download(request, pk, revision, variant):
 def record_fhir(request, pk, revision, variant):
     """The stored PDF as a FHIR R4 DocumentReference: same access rule, audited as a
     download (the JSON carries the whole PDF)."""
-    consultation = consultation_or_404(request.user, pk, read_only=True)
+    consultation = consultation_or_404(request, pk, read_only=True)
     document = get_object_or_404(
         RecordDocument, consultation=consultation, revision=revision, variant=variant
     )
@@ -56,7 +57,7 @@ def record_fhir(request, pk, revision, variant):
     text = document_reference_json(document, pdf_url=pdf_url)
     AuditEvent.objects.create(
         consultation=consultation, user=request.user, action=AuditEvent.Action.DOWNLOADED,
-        detail=download_detail(revision, variant, FHIR_DETAIL),
+        detail=audit_detail(consultation, download_detail(revision, variant, FHIR_DETAIL)),
     )
     response = HttpResponse(text, content_type=FHIR_JSON)
     response["Cache-Control"] = "no-store"

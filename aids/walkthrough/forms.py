@@ -300,3 +300,21 @@ class AddendumForm(BoundedForm):
 class SearchForm(BoundedForm):
     q = forms.CharField(label="Search by patient reference", required=False,
                         max_length=limit(Consultation, "patient_ref"))
+
+
+class ReasonForm(BoundedForm):
+    """Why a records auditor opens another clinician's record (kept in the audit trail)."""
+
+    reason = forms.CharField(
+        label="Why are you opening this record?", max_length=150,
+        validators=[validate_single_line],
+        help_text="For example a complaint, an incident or a subject access request, with its "
+        "reference. It is kept in the record's audit trail with every view and download.",
+        error_messages={"required": "Give the reason for opening this record."},
+    )
+
+    def clean_reason(self):
+        reason = " ".join(self.cleaned_data["reason"].split())
+        if len(reason) < 3:
+            raise forms.ValidationError("Give the reason for opening this record.")
+        return reason

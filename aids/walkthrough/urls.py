@@ -13,6 +13,7 @@ urlpatterns = [
     path("consultations/<int:pk>/finalize/confirm/", views.finalize_confirm,
          name="consultation_finalize_confirm"),
     path("consultations/<int:pk>/record/", views.record, name="consultation_record"),
+    path("consultations/<int:pk>/record/reason/", views.record_reason, name="record_reason"),
     path("consultations/<int:pk>/addenda/", views.addendum, name="addendum_add"),
 ]
 

@@ -16,12 +16,22 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseNotAllowed, JsonResponse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from aids.access import ConsultationNotFound, consultation_or_404
+from aids.access import (
+    OWNER,
+    ConsultationNotFound,
+    ReasonRequired,
+    audit_detail,
+    consultation_for,
+    consultation_or_404,
+    keep_reason,
+    visible_consultations,
+)
 from aids.consultations import (
     ConsultationFinal,
     NoPublishedVersion,
@@ -38,7 +48,7 @@ from aids.readmodel import record_data
 from aids.stash import stash_clear, stash_pop
 from aids.vocabulary import AID_SLUG, NOT_RATED, REVIEW, STEPS, neighbours
 from aids.walkthrough.conflicts import conflict_rows, typed_texts
-from aids.walkthrough.forms import AddendumForm, SearchForm, StartForm
+from aids.walkthrough.forms import AddendumForm, ReasonForm, SearchForm, StartForm
 from aids.walkthrough.pages import PAGES
 from aids.walkthrough.steps import navigation
 
@@ -81,9 +91,10 @@ def _is_patient_view(request):
 
 
 def home(request):
-    """The clinician's own consultations, newest first, searchable by reference."""
+    """The clinician's own consultations (and their team's), newest first, searchable
+    by reference."""
     form = SearchForm(request.GET or None)
-    qs = Consultation.objects.filter(clinician=request.user).select_related("version")
+    qs = visible_consultations(request.user).select_related("version", "clinician")
     query = ""
     if form.is_valid():
         query = form.cleaned_data["q"].strip()
@@ -407,6 +418,8 @@ def _record_context(request, consultation, addendum_form=None):
         "documents": documents,
         "audit": list(consultation.audit_events.select_related("user")),
         "is_owner": consultation.clinician_id == request.user.pk,
+        "access": getattr(consultation, "access", OWNER),
+        "access_reason": getattr(consultation, "access_reason", ""),
         "addendum_form": addendum_form,
         "patient_view": _is_patient_view(request),
     }
@@ -414,13 +427,14 @@ def _record_context(request, consultation, addendum_form=None):
 
 @sensitive_post_parameters()
 def record(request, pk):
-    """The record page: owner, or staff read-only. Every opening is audited."""
-    consultation = consultation_or_404(request.user, pk, read_only=True)
+    """The record page: its clinician; read-only, their team and records auditors (who
+    give a reason first, aids/access.py). Every opening is audited, with the reason."""
+    consultation = consultation_or_404(request, pk, read_only=True)
     switched = _view_switch(request)
     if switched:
         return switched
     audit_record(consultation=consultation, user=request.user, action=AuditEvent.Action.VIEWED,
-                 detail="record")
+                 detail=audit_detail(consultation, "record"))
     form = None
     if consultation.is_final and consultation.clinician_id == request.user.pk:
         data = stash_pop(request)
@@ -450,3 +464,37 @@ def addendum(request, pk):
             return redirect("consultation_record", pk=pk)
     context = _record_context(request, consultation, form)
     return render(request, "walkthrough/record.html", context)
+
+
+def _record_next(request, pk):
+    """Where the reason form leads: the record page, or one of its downloads."""
+    wanted = request.POST.get("next") or request.GET.get("next") or ""
+    prefix = reverse("consultation_record", args=[pk])
+    if wanted.startswith(prefix) and url_has_allowed_host_and_scheme(
+        wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return wanted
+    return prefix
+
+
+@sensitive_post_parameters()
+@require_http_methods(["GET", "POST"])
+def record_reason(request, pk):
+    """A records auditor says why they open another clinician's record, before it is
+    shown. The reason goes into every audit event of this view and its downloads."""
+    next_url = _record_next(request, pk)
+    try:
+        consultation_for(request.user, pk, read_only=True)
+    except ConsultationNotFound:
+        raise Http404("No such consultation.") from None
+    except ReasonRequired:
+        pass  # an auditor, and not their own or their team's record: ask
+    else:
+        return redirect(next_url)  # their own or their team's: no reason needed
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        keep_reason(request.session, pk, form.cleaned_data["reason"])
+        return redirect(next_url)
+    return render(request, "walkthrough/record_reason.html", {
+        "form": form, "record_id": f"SDM-{pk:06d}", "next": next_url,
+    }, status=200)

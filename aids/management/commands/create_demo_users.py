@@ -15,6 +15,7 @@ DEMO_ACCOUNTS = [
     # username, is_staff, groups, what it is for
     ("demo", False, [], "clinician: runs consultations"),
     ("demo-lead", True, ["Content editors", "Content approvers"], "clinical lead: edits and publishes content in the admin"),
+    ("demo-auditor", False, ["Records auditors"], "records auditor: reads any record, giving a reason"),
 ]
 
 

@@ -1,5 +1,6 @@
 """Import an interchange JSON file as a new draft (never published by this command)."""
 
+import unicodedata
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
@@ -12,6 +13,19 @@ from aids.interchange_format import InterchangeError
 MAX_FILE_BYTES = 5 * 1024 * 1024  # an aid is tens of kilobytes
 
 
+def safe(text):
+    """``text`` as it may reach an operator's terminal: control characters (escape
+    sequences could retitle or clear it), format characters (right-to-left overrides)
+    and lone surrogates are shown as escapes such as \\x1b, \\u202e, \\ud800."""
+    out = []
+    for ch in str(text):
+        if ch == "\n" or unicodedata.category(ch) not in {"Cc", "Cf", "Cs", "Co", "Cn"}:
+            out.append(ch)
+        else:
+            out.append(ch.encode("unicode_escape").decode("ascii"))
+    return "".join(out)
+
+
 class Command(BaseCommand):
     help = "Import an aid JSON file as a new draft; prints the draft's id and admin URL."
 
@@ -20,6 +34,12 @@ class Command(BaseCommand):
         parser.add_argument("--user", help="Username recorded as the draft's creator.")
 
     def handle(self, *args, file, user=None, **options):
+        try:
+            return self._import(file, user)
+        except CommandError as exc:
+            raise CommandError(safe(exc)) from None
+
+    def _import(self, file, user):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"File not found: {file}")
@@ -45,6 +65,6 @@ class Command(BaseCommand):
             url = reverse("admin:aids_aidversion_change", args=[draft.pk])
         except NoReverseMatch:
             url = f"/admin/aids/aidversion/{draft.pk}/change/"
-        self.stdout.write(self.style.SUCCESS(f"Imported draft {draft.pk} of \"{draft.aid.slug}\"."))
+        self.stdout.write(self.style.SUCCESS(f"Imported draft {draft.pk} of \"{safe(draft.aid.slug)}\"."))
         self.stdout.write(f"id: {draft.pk}")
         self.stdout.write(f"admin: {url}")
