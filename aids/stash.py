@@ -99,8 +99,10 @@ def stash_pop(request, path=None):
     """The fields this user kept for ``path`` (default: this page) as a QueryDict, or None."""
     if not request.user.is_authenticated:
         return None
-    _purge()
-    kept = KeptText.objects.filter(user=request.user, path=path or request.path).first()
+    # A read of the page writes nothing unless there is text to give back (a page GET
+    # must not need the database to take a write); old rows go when text is next kept.
+    kept = KeptText.objects.filter(user=request.user, path=path or request.path,
+                                   created_at__gte=timezone.now() - KEEP_FOR).first()
     if kept is None:
         return None
     kept.delete()

@@ -13,6 +13,7 @@ from aids import limits
 from aids.models import Consultation, PatientQuestion
 from aids.walkthrough.forms import QuestionFormSet
 from walkthrough_support import form_data, published_aid, start_consultation, step_url, visible_text
+from test_walkthrough_expiry import expire_session
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "a-long-test-password"
@@ -68,7 +69,7 @@ def test_a_large_questions_step_typed_before_an_expiry_comes_back(clinician_clie
     consultation = start_consultation(clinician_client)
     url = step_url(consultation, "questions")
     data = questions_post(form_data(clinician_client.get(url)), 21, 25_000, 25_000)
-    clinician_client.session.flush()
+    expire_session(clinician_client)
     assert clinician_client.post(url, data).status_code == 302
     log_in(clinician_client, clinician, url)
     html = clinician_client.get(url).content.decode()
@@ -86,7 +87,7 @@ def test_text_too_large_to_keep_is_refused_with_a_message(client, clinician, mon
     consultation = start_consultation(client)
     url = step_url(consultation, "next")
     data = form_data(client.get(url))
-    client.session.flush()
+    expire_session(client)
     monkeypatch.setattr(stash, "STASH_MAX_CHARS", 1_000)
     data.update({"next-next_steps": ["x" * 2_000], "nav": ["next"]})
     response = client.post(url, data, follow=True)
