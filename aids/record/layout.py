@@ -31,6 +31,7 @@ import re
 from itertools import groupby
 from xml.sax.saxutils import unescape
 
+from reportlab.lib.colors import CMYKColor
 from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.fonts import ps2tt, tt2ps
 from reportlab.lib.rl_accel import escapePDF, fp_str
@@ -196,6 +197,14 @@ def words_of(runs, style, bidi):
     pending = None
 
     def finish(pieces, after):
+        if len(pieces) == 1:  # a word in one font
+            face, t = pieces[0]
+            text.append(t)
+            faces.append(face)
+            width.append(widths(face, size)[t])
+            space.append(widths(after, size)[" "] if after else None)
+            space_face.append(after)
+            return
         merged = []
         for face, t in pieces:
             if merged and merged[-1][0] == face:
@@ -442,9 +451,9 @@ class _Text:
     """PDF text operators for one BT ... ET block, moving with Td and choosing a font
     subset only when it changes."""
 
-    def __init__(self, canvas):
+    def __init__(self, canvas, fill):
         self.canvas = canvas
-        self.ops = ["BT"]
+        self.ops = ["q", fill, "BT"]
         self.x = self.y = 0.0
         self.font = None
 
@@ -463,8 +472,15 @@ class _Text:
             ops.append(f"({escapePDF(data)}) Tj")
 
     def close(self):
-        self.ops.append("ET")
+        self.ops.append("ET Q")
         self.canvas._code.append("\n".join(self.ops))
+
+
+def _fill(color):
+    """The PDF operator that sets ``color`` as the fill colour."""
+    if isinstance(color, CMYKColor):
+        return f"{fp_str(color.cyan, color.magenta, color.yellow, color.black)} k"
+    return f"{fp_str(color.red, color.green, color.blue)} rg"
 
 
 # --- The flowable -----------------------------------------------------------------------
@@ -594,7 +610,20 @@ class TextParagraph(_RLParagraph):
         part._layout = (avail, words, lines, offset)
         return part
 
+    def drawOn(self, canvas, x, y, _sW=0):  # noqa: N802, N803 - ReportLab's names
+        """Draw at (x, y) without the save, translate and restore of every flowable:
+        the text is written at absolute positions, its colour inside q ... Q."""
+        x = self._hAlignAdjust(x, _sW)
+        self.canv = canvas
+        try:
+            self._draw(x, y)
+        finally:
+            del self.canv
+
     def draw(self):
+        self._draw(0.0, 0.0)
+
+    def _draw(self, x0, y0):
         _avail, words, lines, offset = self._lay_out(self.width)
         if not lines:
             return
@@ -602,13 +631,12 @@ class TextParagraph(_RLParagraph):
         style = self.style
         size = style.fontSize
         leading = style.leading
-        left = style.leftIndent
+        left = x0 + style.leftIndent
         right_aligned = style.alignment == TA_RIGHT
-        canvas.setFillColor(style.textColor)
-        out = _Text(canvas)
-        y = self.height - size
+        out = _Text(canvas, _fill(style.textColor))
+        y = y0 + self.height - size
         if self.bulletText:
-            out.move(style.bulletIndent, y)
+            out.move(x0 + style.bulletIndent, y)
             out.show(style.bulletFontName, style.bulletFontSize, self.bulletText)
         T, F, S, SF = words.text, words.face, words.space, words.space_face
         uniform = words.uniform and not self.bidi
