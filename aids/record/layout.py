@@ -86,6 +86,7 @@ def parse(markup):
 
 
 _BOLD = {}
+_TRUETYPE = {}
 
 
 def bold_face(name):
@@ -102,18 +103,29 @@ def bold_face(name):
         return found
 
 
+_IS_BOLD = {}
+
+
 def is_bold(name):
-    try:
-        return bool(ps2tt(name)[1])
-    except ValueError:
-        return False
+    found = _IS_BOLD.get(name)
+    if found is None:
+        try:
+            found = bool(ps2tt(name)[1])
+        except ValueError:
+            found = False
+        _IS_BOLD[name] = found
+    return found
 
 
 def is_truetype(name):
-    try:
-        return bool(getattr(getFont(name), "_dynamicFont", False))
-    except KeyError:
-        return False
+    found = _TRUETYPE.get(name)
+    if found is None:
+        try:
+            found = bool(getattr(getFont(name), "_dynamicFont", False))
+        except KeyError:
+            found = False
+        _TRUETYPE[name] = found
+    return found
 
 
 # --- Widths -----------------------------------------------------------------------------
@@ -240,15 +252,29 @@ def words_of(runs, style, bidi):
         face = resolve(face, bold)
         if bidi:
             run = shape_arabic(run, face)
-        for k, part in enumerate(_SPLIT(run)):
-            if k and pending:
-                finish(pending, face)
-                pending = None
-            if part:
-                if pending is None:
-                    pending = [(face, part)]
-                else:
-                    pending.append((face, part))
+        parts = _SPLIT(run)
+        head = parts[0]
+        if head:  # joins the word before (no white space between the runs)
+            if pending is None:
+                pending = [(face, head)]
+            else:
+                pending.append((face, head))
+        if len(parts) == 1:
+            continue
+        if pending:
+            finish(pending, face)
+        pending = None
+        middle = parts[1:-1]  # whole words of this run, each followed by a space
+        if middle:
+            table = widths(face, size)
+            m = len(middle)
+            text += middle
+            faces += [face] * m
+            width += map(table.__getitem__, middle)
+            space += [table[" "]] * m
+            space_face += [face] * m
+        if parts[-1]:
+            pending = [(face, parts[-1])]
     if pending:
         finish(pending, None)
     uniform = len(set(faces) | set(space_face) - {None}) <= 1 and None not in faces
@@ -664,6 +690,31 @@ class TextParagraph(_RLParagraph):
         out.close()
 
     def _line_pieces(self, T, F, S, SF, start, end):
+        """(face, text) runs of one line, in visual order."""
+        if self.bidi:
+            return self._visual_pieces(T, F, S, SF, start, end)
+        out = []
+        last = None
+        for i in range(start, end):
+            t = T[i]
+            if t is None:
+                continue
+            for face, piece in (t if isinstance(t, tuple) else ((F[i], t),)):
+                if face == last:
+                    out[-1] += piece
+                else:
+                    out += [face, piece]  # flat: face, text, face, text ...
+                    last = face
+            if i < end - 1 and S[i] is not None:
+                face = SF[i]
+                if face == last:
+                    out[-1] += " "
+                else:
+                    out += [face, " "]
+                    last = face
+        return list(zip(out[::2], out[1::2]))
+
+    def _visual_pieces(self, T, F, S, SF, start, end):
         chars = []
         for i in range(start, end):
             t = T[i]
