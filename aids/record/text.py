@@ -12,9 +12,16 @@ chain (``aids.record.fonts``) that has each character, as ``<font face=...>``
 markup, and raises :class:`~aids.record.fonts.MissingGlyphs` for a character no
 font has (the record is then refused, never drawn with boxes).
 
-Right to left: a paragraph holding Hebrew or Arabic is a :class:`BidiParagraph`
-(made by :func:`Paragraph`): laid out right to left and right-aligned when its first
-strong character is right-to-left, left to right otherwise. Lines are broken in
+Speed: :func:`Paragraph` returns an ``aids.record.layout.TextParagraph`` for the
+markup made here (escaped text, fallback-font runs, ``<br/>``, our ``<b>`` labels):
+it breaks lines with ReportLab's rules but its own code (cached word widths) and
+writes the text operators itself, about ten times faster than ReportLab's Paragraph
+for long text. Other markup, or Helvetica when the record fonts are missing, stays
+a ReportLab Paragraph (or the :class:`BidiParagraph` below).
+
+Right to left: a paragraph holding Hebrew or Arabic is laid out right to left and
+right-aligned when its first strong character is right-to-left, left to right
+otherwise (TextParagraph does it itself; :class:`BidiParagraph` on the slow path). Lines are broken in
 logical order, then each line is put in visual order with the Unicode bidi algorithm
 (python-bidi), Arabic letters joined first (arabic-reshaper: contextual forms and the
 lam-alef ligatures, harakat kept). The PDF's text layer therefore holds each line in
