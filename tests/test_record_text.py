@@ -44,3 +44,57 @@ def test_list_items_become_bullets_only_when_asked():
 def test_registering_fonts_turns_off_remote_and_file_access():
     register_fonts()
     assert rl_config.trustedSchemes == [] and rl_config.trustedHosts == []
+
+
+def _reportlab_lines(paragraph, width):
+    paragraph.wrap(width, 1e6)
+    lines = paragraph.blPara.lines
+    if paragraph.blPara.kind == 0:
+        return [" ".join(words) for _, words in lines]
+    return [" ".join("".join(f.text for f in line.words if hasattr(f, "text")).split())
+            for line in lines]
+
+
+def _our_lines(paragraph, width):
+    paragraph.wrap(width, 1e6)
+    _avail, words, lines, _offset = paragraph._layout
+    pieces = paragraph._line_pieces
+    return [" ".join("".join(t for _f, t in pieces(words.text, words.face, words.space,
+                                                     words.space_face, a, b)).split())
+            for a, b, _width, _max in lines]
+
+
+def test_text_paragraphs_break_lines_where_reportlab_does():
+    """The fast layout (aids.record.layout) against ReportLab's Paragraph: the same
+    words on every line, for bullets, bold labels, line breaks, fallback fonts and
+    words wider than the line."""
+    import random
+
+    from reportlab.platypus import Paragraph as ReportLabParagraph
+
+    from aids.record.layout import TextParagraph
+    from aids.record.text import Paragraph as RecordParagraph
+    from aids.record.text import _bold_faces
+
+    rnd = random.Random(15)
+    vocab = ("the pain in my arm is worse at night Zoë Ångström Ελληνικά Кириллица <b>not a<b & "
+             "x > y morphine 中文 한국어 supercalifragilisticexpialidocious").split()
+    for base in (10, 13):
+        s = styles(base)
+        for _ in range(150):
+            words = [rnd.choice(vocab) for _ in range(rnd.randint(1, 120))]
+            if rnd.random() < 0.2:
+                words.insert(rnd.randint(0, len(words)), "x" * rnd.randint(50, 400))
+            text = " ".join(words)
+            if rnd.random() < 0.2:
+                text = text.replace(" ", "\n", 2)
+            style = s[rnd.choice(["body", "quote", "bullet", "cell_bold", "note", "small"])]
+            markup = esc(text)
+            if rnd.random() < 0.3:
+                markup = "<b>Question 3 (answered):</b> " + markup
+            bullet = "\u2022" if rnd.random() < 0.3 else None
+            width = rnd.uniform(80, 480)
+            ours = RecordParagraph(markup, style, bulletText=bullet)
+            assert isinstance(ours, TextParagraph)
+            theirs = ReportLabParagraph(_bold_faces(markup, style), style, bulletText=bullet)
+            assert _our_lines(ours, width) == _reportlab_lines(theirs, width), (text, width)
