@@ -128,7 +128,7 @@ def test_clinical_lead_drafts_changes_previews_and_approver_publishes_version_2(
     client, editor, approver, settings
 ):
     settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = FULL_FORM_FIELDS
-    call_command("load_aid")
+    call_command("load_aid", publish_demo=True)
     v1 = AidVersion.objects.get(aid__slug="tractotomy", number=1)
     before = snapshot(v1)
     assert before["digest"] == before["computed"]
@@ -216,7 +216,7 @@ def test_settings_accept_the_post_of_the_full_tractotomy_draft(editor_client, ed
     Needs ``DATA_UPLOAD_MAX_NUMBER_FIELDS`` (sdm/settings.py) raised well above
     Django's default of 1,000; until then the admin answers 400 on save.
     """
-    call_command("load_aid")
+    call_command("load_aid", publish_demo=True)
     draft = version_new_draft(version=AidVersion.objects.get(number=1), user=editor)
     data = change_form_data(editor_client.get(change_url(draft)))
     fields = sum(len(v) if isinstance(v, list) else 1 for v in data.values())
@@ -601,7 +601,7 @@ def test_aid_changelist_and_page_queries_are_bounded(editor_client, editor):
 
 def test_draft_change_page_queries_do_not_grow_with_content(editor_client):
     small = make_draft("small-aid")
-    call_command("load_aid")
+    call_command("load_aid", publish_demo=True)
     big = version_new_draft(version=AidVersion.objects.get(aid__slug="tractotomy", number=1), user=None)
     assert big.grid_answers.count() > 2 * small.grid_answers.count()
 
@@ -613,7 +613,7 @@ def test_draft_change_page_queries_do_not_grow_with_content(editor_client):
 
 def test_preview_queries_do_not_grow_with_content(editor_client):
     small = make_draft("small-aid")
-    call_command("load_aid")
+    call_command("load_aid", publish_demo=True)
     big = AidVersion.objects.get(aid__slug="tractotomy", number=1)
 
     few = _count_queries(editor_client, reverse("admin:aids_aidversion_preview", args=[small.pk]))

@@ -126,6 +126,15 @@ class AidVersion(models.Model):
         help_text="Why this version was published over the quality warnings shown.",
     )
     digest = models.CharField(max_length=64, blank=True, editable=False)
+    published_alone = models.BooleanField(
+        "published by one person", default=False, editable=False,
+        help_text="Published by someone who also edited it: this site allows single-person "
+        "publishing (CONTENT_SINGLE_PERSON_PUBLISHING).",
+    )
+    unreviewed_demo = models.BooleanField(
+        "demo, not clinically reviewed", default=False, editable=False,
+        help_text="Published by the local demo (load_aid --publish-demo) without clinical review.",
+    )
     retired_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = AidVersionQuerySet.as_manager()
