@@ -8,6 +8,7 @@ version and computed once per page, not once per row.
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.db import models
 
 from aids.models import (
@@ -95,7 +96,12 @@ class PartInline:
             return super().formfield_for_manytomany(db_field, request, **kwargs)
         model, choice_label, label, help_text = link
         kwargs["queryset"] = self._scoped(model)
-        kwargs["widget"] = forms.CheckboxSelectMultiple(attrs={"class": f"{db_field.name}-choices"})
+        if db_field.name == "references":
+            # Dozens of references: the admin's own searchable two-box chooser (no CDN),
+            # one control per item instead of a tick-box per reference.
+            kwargs["widget"] = FilteredSelectMultiple("references", is_stacked=False)
+        else:
+            kwargs["widget"] = forms.CheckboxSelectMultiple(attrs={"class": f"{db_field.name}-choices"})
         field = super().formfield_for_manytomany(db_field, request, **kwargs)
         field.label_from_instance = choice_label
         field.label = label or field.label
@@ -186,11 +192,23 @@ class GridAnswerInline(PartInline, admin.TabularInline):
     ordering = ("question__order", "question__pk", "option__order", "option__pk")
 
     def get_queryset(self, request):
-        return (
+        qs = (
             super().get_queryset(request)
             .select_related("option", "question")
             .prefetch_related("references")
         )
+        option = getattr(request, "aids_grid_option", None)
+        return qs.filter(option=option) if option is not None else qs
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        option = getattr(request, "aids_grid_option", None)
+        if db_field.name == "option" and option is not None:
+            # An option's grid page adds answers for that option only.
+            field.queryset = field.queryset.filter(pk=option.pk)
+            field.choices = list(field.choices)
+            field.initial = option.pk
+        return field
 
 
 class ValueStatementInline(PartInline, admin.TabularInline):
