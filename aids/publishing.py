@@ -59,10 +59,11 @@ _VERB_WORDS = frozenset("""
     said stay stays stayed remain remains come comes came cannot apply applies mean means
     make makes made use uses reads read""".split())
 _VERB_ENDINGS = ("ed", "ing", "es", "en")
-# A reviewer's "name" that says no one has reviewed it yet.
-_PLACEHOLDER_NAME = re.compile(
-    r"\b(?:pending|to be (?:named|confirmed|decided)|tbc|tbd|tba|not yet|unknown|placeholder|none)\b"
-    r"|^\W*$", re.I)
+def _verb_like(word, position):
+    if word in _VERB_WORDS or (len(word) > 4 and word.endswith(_VERB_ENDINGS)):
+        return True
+    # "fills", "covers", "stays": a third-person verb (or a plural: good enough here).
+    return position > 0 and len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is"))
 
 
 def justification_problem(text):
@@ -82,7 +83,7 @@ def justification_problem(text):
         )
     if len(set(words)) < JUSTIFICATION_MIN_WORDS // 2 + 1:
         return "The justification repeats the same few words; say why the warnings may stand."
-    if not any(w in _VERB_WORDS or (len(w) > 4 and w.endswith(_VERB_ENDINGS)) for w in words):
+    if not any(_verb_like(w, i) for i, w in enumerate(words)):
         return ("The justification is not a sentence (it has no verb); "
                 "say in a sentence why the warnings may stand.")
     return ""
@@ -96,7 +97,7 @@ def named_reviewers(version):
     """The version's reviewers (Contributors of kind reviewer) that name a person."""
     return [
         c for c in version.contributors.filter(kind=Contributor.Kind.REVIEWER)
-        if not _PLACEHOLDER_NAME.search(c.name.strip())
+        if c.names_a_person
     ]
 
 

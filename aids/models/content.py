@@ -5,6 +5,8 @@ it or to its parts, whichever code path tries (save, delete, queryset update or
 delete, many-to-many changes; see ``aids.signals`` for the last).
 """
 
+import re
+
 from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
@@ -525,6 +527,12 @@ class UnderstandingQuestion(VersionPart):
         return self.statement
 
 
+# A contributor's "name" that says no one is named yet.
+PLACEHOLDER_NAME = re.compile(
+    r"\b(?:pending|to be (?:named|confirmed|decided)|tbc|tbd|tba|not yet|unknown|placeholder|none)\b"
+    r"|^\W*$", re.I)
+
+
 class Contributor(VersionPart):
     class Kind(models.TextChoices):
         AUTHOR = "author", "Author"
@@ -537,3 +545,8 @@ class Contributor(VersionPart):
 
     def __str__(self):
         return f"{self.name} ({self.get_kind_display()})"
+
+    @property
+    def names_a_person(self):
+        """False for a placeholder such as "Pending clinical review" or "To be named"."""
+        return not PLACEHOLDER_NAME.search(self.name.strip())
