@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from aids.interchange import export_version
 from aids.interchange_format import PARTS, VERSION_FIELDS
 
-_TOKEN = re.compile(r"\s+|[^\s]+")
+_TOKEN = re.compile(r"\S+\s*|\s+")  # a word with the space after it
 _IDENTITY = ("key", "title", "heading", "statement", "name", "text")
 _PART_LABELS = {
     "contributors": "Authors and reviewers", "references": "References",
@@ -74,7 +74,17 @@ def word_diff(old, new):
             old_out.append(("del", "".join(a[i1:i2])))
         if j2 > j1:
             new_out.append(("ins", "".join(b[j1:j2])))
-    return old_out, new_out
+    return _merged(old_out), _merged(new_out)
+
+
+def _merged(segments):
+    out = []
+    for kind, text in segments:
+        if out and out[-1][0] == kind:
+            out[-1] = (kind, out[-1][1] + text)
+        else:
+            out.append((kind, text))
+    return out
 
 
 def _text(value):
