@@ -10,6 +10,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.db import models
+from django.utils.text import capfirst
 
 from aids.models import (
     Benefit,
@@ -58,10 +59,35 @@ class PartInline:
             qs = qs.prefetch_related("forms")  # the forms each row applies to, in one query
         return qs
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if isinstance(self, admin.TabularInline):
+            self.template = "admin/aids/edit_inline/tabular.html"
+
     def get_formset(self, request, obj=None, **kwargs):
         # Inline instances are created per request, so this does not leak between users.
         self.parent_version = obj
-        return super().get_formset(request, obj, **kwargs)
+        formset = super().get_formset(request, obj, **kwargs)
+        if not isinstance(self, admin.TabularInline):
+            return formset
+        item = capfirst(str(self.verbose_name or self.model._meta.verbose_name))
+
+        class NamedFields(formset):
+            """A table row's fields have no <label> of their own: give each a name
+            that says which row and which column ("Reference 3: title")."""
+
+            def add_fields(self, form, index):
+                super().add_fields(form, index)
+                row = f"{item} {index + 1}" if index is not None else f"New {item.lower()}"
+                for name, field in form.fields.items():
+                    if not field.widget.is_hidden:
+                        label = field.label or ("Delete" if name == "DELETE" else name)
+                        # The widget itself, inside the admin's related-field wrapper; a new
+                        # dict, since a wrapper shares its attrs with the class's field.
+                        widget = getattr(field.widget, "widget", field.widget)
+                        widget.attrs = {**widget.attrs, "aria-label": f"{row}: {capfirst(str(label))}"}
+
+        return NamedFields
 
     def _scoped(self, model):
         version = getattr(self, "parent_version", None)
