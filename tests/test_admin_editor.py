@@ -258,10 +258,17 @@ def test_a_missing_grid_answer_links_to_its_options_grid_page(editor_client):
 def test_word_diff_marks_removed_and_added_words():
     old, new = word_diff("Numbness is common after it.", "Numbness is expected after it.")
 
-    assert old == [("same", "Numbness is "), ("del", "common "), ("same", "after it.")]
-    assert new == [("same", "Numbness is "), ("ins", "expected "), ("same", "after it.")]
+    assert old == [("same", "Numbness is"), ("del", " common"), ("same", " after it.")]
+    assert new == [("same", "Numbness is"), ("ins", " expected"), ("same", " after it.")]
     assert "".join(t for _, t in old) == "Numbness is common after it."
     assert "".join(t for _, t in new) == "Numbness is expected after it."
+
+
+def test_word_diff_compares_words_not_the_spaces_between_them():
+    old, new = word_diff("In a group.", "In a  group. We recommend it.")
+
+    assert old == [("same", "In a group.")]
+    assert new == [("same", "In a  group."), ("ins", " We recommend it.")]
 
 
 def test_version_diff_lists_changed_added_and_removed_items():
@@ -292,8 +299,8 @@ def test_preview_shows_the_draft_beside_the_published_version(editor_client):
     text = editor_client.get(reverse("admin:aids_aidversion_preview", args=[draft.pk])).text
 
     assert "This draft beside version 1 (published)" in text
-    assert "<del>on one side of the face: about 20 in 100 people.</del>" in text
-    assert "<ins>that often lasts.</ins>" in text
+    assert "<del> on one side of the face: about 20 in 100 people.</del>" in text
+    assert "<ins> that often lasts.</ins>" in text
 
 
 def test_overview_shows_what_changed_per_part(editor_client):
@@ -305,7 +312,7 @@ def test_overview_shows_what_changed_per_part(editor_client):
     text = editor_client.get(change_url(draft)).text
 
     assert "What changed since version 1 (published): 1 item" in text
-    assert "<del>face</del>" in text and "<ins>head</ins>" in text
+    assert "<del> face</del>" in text and "<ins> head</ins>" in text
 
 
 def test_preview_marks_each_flagged_phrase_where_it_stands(editor_client):
@@ -345,6 +352,6 @@ def test_publish_page_shows_the_report_the_ipdas_check_and_the_diff(client):
     text = client.get(reverse("admin:aids_aidversion_publish", args=[draft.pk])).text
 
     assert "Quality check:" in text and "IPDAS minimum standards" in text
-    assert "What changed since version 1" in text and "<ins>head</ins>" in text
+    assert "What changed since version 1" in text and "<ins> head</ins>" in text
     assert "You did not edit this draft: you may approve it." in text
     assert AidVersion.objects.get(pk=draft.pk).status == AidVersion.Status.DRAFT

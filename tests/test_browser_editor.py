@@ -11,7 +11,7 @@ from aids.admin.parts import FORM_CONTROL_BUDGET
 from aids.interchange import import_version, parse_document
 from aids.management.commands.load_aid import DEFAULT_FILE
 from aids.models import AidVersion
-from aids.publishing import version_new_draft
+from aids.publishing import version_new_draft, version_publish
 from browser_support import axe_violations, new_page, screenshot
 from factories import make_user
 
@@ -29,7 +29,12 @@ MEASURE_JS = """() => ({
 
 
 def test_editor_overview_part_page_and_preview_are_accessible_and_normal_sized(browser, live_server):
-    draft = import_version(parse_document(DEFAULT_FILE.read_text(encoding="utf-8")), user=None)
+    bundled = import_version(parse_document(DEFAULT_FILE.read_text(encoding="utf-8")), user=None)
+    version_publish(version=bundled, user=None, change_note="Demo.", demo=True)
+    draft = version_new_draft(version=bundled, user=None)
+    # A change to compare, and a phrase to flag (marked in the preview).
+    risk = draft.risks.order_by("order", "pk")[1]
+    type(risk).objects.filter(pk=risk.pk).update(description=risk.description + " We recommend it.")
     make_user("dr_amal", is_staff=True, is_superuser=True)
     context, page = new_page(browser, live_server, "desktop")
     base = f"{live_server.url}/admin/aids/aidversion/{draft.pk}"
@@ -41,6 +46,9 @@ def test_editor_overview_part_page_and_preview_are_accessible_and_normal_sized(b
                       ("preview", f"{base}/preview/")):
         page.goto(url)
         page.wait_for_load_state("networkidle")
+        if name == "preview":
+            expect(page.locator("mark.aids-flag")).to_have_count(1)
+            expect(page.locator("#changes .sdm-diff-table ins")).to_have_text(["We recommend it."])
         sizes[name] = page.evaluate(MEASURE_JS)
         screenshot(page, f"editor-{name}")
         problems += [(name, v) for v in axe_violations(page)]

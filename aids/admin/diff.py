@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from aids.interchange import export_version
 from aids.interchange_format import PARTS, VERSION_FIELDS
 
-_TOKEN = re.compile(r"\S+\s*|\s+")  # a word with the space after it
+_TOKEN = re.compile(r"\s*\S+|\s+$")  # a word with the space before it
 _IDENTITY = ("key", "title", "heading", "statement", "name", "text")
 _PART_LABELS = {
     "contributors": "Authors and reviewers", "references": "References",
@@ -65,7 +65,9 @@ def word_diff(old, new):
     """(old segments, new segments): unchanged runs "same", removed "del", added "ins"."""
     a, b = _TOKEN.findall(old or ""), _TOKEN.findall(new or "")
     old_out, new_out = [], []
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+    # Words are compared without the space before them: a diff of the words.
+    matcher = difflib.SequenceMatcher(None, [t.strip() for t in a], [t.strip() for t in b], autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
             old_out.append(("same", "".join(a[i1:i2])))
             new_out.append(("same", "".join(b[j1:j2])))
