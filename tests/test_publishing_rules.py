@@ -210,7 +210,7 @@ def test_the_demo_is_labelled_not_yet_clinically_reviewed_on_screen_and_in_the_r
     page = client.get(reverse("consultation_step", args=[consultation.pk, "decision"])).text
     data = record_data(consultation=consultation, revision=1)
 
-    assert version.unreviewed_demo and "Demo content, not yet clinically reviewed." in page
+    assert version.unreviewed_demo and "Demo content, not yet clinically reviewed</strong>" in page
     assert data.demo_statement == "Demo content: not yet clinically reviewed."
     assert data.demo_statement in data.publication_facts()
     assert all(c.name != "Pending clinical review" for c in data.contributors)
