@@ -80,8 +80,6 @@ def test_the_whole_draft_on_one_page_had_thousands_of_controls(editor_client, bu
     monkeypatch.setitem(admin_parts.PART_BY_KEY, "everything", everything)
     monkeypatch.setattr(admin_inlines, "FilteredSelectMultiple",
                         lambda *a, **k: CheckboxSelectMultiple())
-    from aids.admin import versions
-    monkeypatch.setitem(versions.PART_BY_KEY, "everything", everything)
 
     html = editor_client.get(part_url(bundled_draft, "everything")).text
 
