@@ -17,6 +17,7 @@ from typing import NamedTuple
 
 from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from aids.models import (
     NOT_SURE_SITE, Consultation, GridAnswer, PatientQuestion, Reference, SiteSettings, StaffProfile,
@@ -303,7 +304,37 @@ class RecordData:
 
     @cached_property
     def contributors(self):
-        return list(self.version.contributors.all())
+        # A placeholder reviewer ("Pending clinical review") is never printed as a name.
+        return [c for c in self.version.contributors.all() if c.names_a_person]
+
+    @property
+    def demo_statement(self):
+        """Said on page 1 and in the colophon when the content is the unreviewed demo."""
+        if not self.version.unreviewed_demo:
+            return ""
+        return gettext("Demo content: not yet clinically reviewed.")
+
+    def publication_facts(self, *, justification=True):
+        """Who approved the version shown, when, and over which warnings why (colophon).
+        ``justification=False`` (the patient copy) leaves the justification out."""
+        v, facts = self.version, []
+        if not v.published_at:
+            return facts
+        when = timezone.localtime(v.published_at).strftime("%d %B %Y, %H:%M").lstrip("0")
+        who = (v.published_by.get_full_name() or v.published_by.get_username()) if v.published_by else ""
+        facts.append(gettext("Approved for publication by %(who)s on %(when)s.")
+                     % {"who": who, "when": when} if who else
+                     gettext("Published by the system on %(when)s (bundled content).") % {"when": when})
+        if v.published_alone:
+            facts.append(gettext(
+                "Published by one person who also edited it: this site allows publishing "
+                "without a second approver (an administrator's setting)."))
+        if justification and v.warnings_justification.strip():
+            facts.append(gettext("Published over quality warnings, because: %(why)s")
+                         % {"why": v.warnings_justification.strip()})
+        if self.demo_statement:
+            facts.append(self.demo_statement)
+        return facts
 
     @cached_property
     def addenda(self):

@@ -290,3 +290,8 @@ LOGGING = {
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
+
+# Publishing needs an approver who did not edit the draft. A one-person site may
+# switch that off here (an administrator's decision, never an admin screen's);
+# every version published that way says so in its records' colophon.
+CONTENT_SINGLE_PERSON_PUBLISHING = env_bool("CONTENT_SINGLE_PERSON_PUBLISHING", False)

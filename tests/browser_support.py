@@ -66,7 +66,7 @@ def load_real_aid():
 
     from django.core.management import call_command
 
-    call_command("load_aid", stdout=io.StringIO())
+    call_command("load_aid", publish_demo=True, stdout=io.StringIO())
 
 
 def new_page(browser, live_server, size="desktop", username="dr_amal", **context_options):

@@ -171,11 +171,12 @@ def make_draft(aid_slug="tractotomy", *, user=None, aid_title="Tractotomy for se
 
 
 def make_published(aid_slug="tractotomy", *, user=None, change_note="First version.",
-                   justification="", **overrides):
-    """A published version: ``make_draft`` then ``version_publish``."""
+                   justification="", drafted_by=None, **overrides):
+    """A published version: ``make_draft`` (by ``drafted_by``) then ``version_publish``
+    by ``user``, a second person (the two-person rule)."""
     from aids.publishing import version_publish
 
-    draft = make_draft(aid_slug, user=user, **overrides)
+    draft = make_draft(aid_slug, user=drafted_by, **overrides)
     return version_publish(
         version=draft, user=user, change_note=change_note, justification=justification
     )

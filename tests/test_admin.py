@@ -56,6 +56,10 @@ def change_url(version):
     return reverse("admin:aids_aidversion_change", args=[version.pk])
 
 
+def part_url(version, key):
+    return reverse("admin:aids_aidversion_part", args=[version.pk, key])
+
+
 def publish_url(version):
     return reverse("admin:aids_aidversion_publish", args=[version.pk])
 
@@ -128,7 +132,7 @@ def test_clinical_lead_drafts_changes_previews_and_approver_publishes_version_2(
     client, editor, approver, settings
 ):
     settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = FULL_FORM_FIELDS
-    call_command("load_aid")
+    call_command("load_aid", publish_demo=True)
     v1 = AidVersion.objects.get(aid__slug="tractotomy", number=1)
     before = snapshot(v1)
     assert before["digest"] == before["computed"]
@@ -154,8 +158,8 @@ def test_clinical_lead_drafts_changes_previews_and_approver_publishes_version_2(
     assert response["Location"] == change_url(draft)
     assert draft.based_on_id == v1.pk and draft.created_by.username == "clinical_lead"
 
-    # She changes a risk's wording through the inline formset.
-    response = client.get(change_url(draft))
+    # She changes a risk's wording on the risks page.
+    response = client.get(part_url(draft, "risks"))
     assert response.status_code == 200
     risk = draft.risks.order_by("order", "pk").first()
     data = change_form_data(response)
@@ -163,10 +167,18 @@ def test_clinical_lead_drafts_changes_previews_and_approver_publishes_version_2(
     new_wording = "Numbness in the area that gets relief is expected. It is how the operation works."
     data[f"risks-{i}-description"] = new_wording
     data["_continue"] = "Save and continue editing"
-    response = client.post(change_url(draft), data)
+    response = client.post(part_url(draft, "risks"), data)
     assert_saved(response)
     risk.refresh_from_db()
     assert risk.description == new_wording
+
+    # And names the clinical reviewer on the contributors page (the bundled aid's
+    # reviewer is a placeholder, "Pending clinical review").
+    response = client.get(part_url(draft, "contributors"))
+    reviewer = draft.contributors.get(kind="reviewer")
+    data = change_form_data(response)
+    data[f"contributors-{form_index(response, 'contributors', reviewer.pk)}-name"] = "Dr Rosa Lindqvist"
+    assert_saved(client.post(part_url(draft, "contributors"), data))
 
     # She sees the gates' report on the change page.
     response = client.get(change_url(draft))
@@ -216,7 +228,7 @@ def test_settings_accept_the_post_of_the_full_tractotomy_draft(editor_client, ed
     Needs ``DATA_UPLOAD_MAX_NUMBER_FIELDS`` (sdm/settings.py) raised well above
     Django's default of 1,000; until then the admin answers 400 on save.
     """
-    call_command("load_aid")
+    call_command("load_aid", publish_demo=True)
     draft = version_new_draft(version=AidVersion.objects.get(number=1), user=editor)
     data = change_form_data(editor_client.get(change_url(draft)))
     fields = sum(len(v) if isinstance(v, list) else 1 for v in data.values())
@@ -419,15 +431,17 @@ def test_new_draft_needs_post(editor_client):
     assert not AidVersion.objects.filter(based_on=published).exists()
 
 
-def test_draft_change_page_shows_quality_report_above_the_inlines(editor_client):
+def test_draft_overview_shows_its_parts_then_the_quality_report_then_the_ipdas_check(editor_client):
     draft = make_draft(update_policy="")
 
     text = editor_client.get(change_url(draft)).text
 
+    parts_at = text.index("Parts of this version")
     report_at = text.index("Quality check:")
     ipdas_at = text.index("IPDAS minimum standards")
-    first_inline_at = text.index('id="sections-group"')
-    assert report_at < ipdas_at < first_inline_at
+    assert parts_at < report_at < ipdas_at
+    assert 'id="sections-group"' not in text  # each part is edited on its own page
+    assert f'href="{part_url(draft, "sections")}"' in text
     assert "The update policy is missing." in text
     assert "Reviewer: met" in text  # a criterion only the reviewer can tick
 
@@ -449,13 +463,13 @@ def test_reviewer_ticks_an_ipdas_criterion_on_the_draft(editor_client):
 def test_inline_order_is_editable_and_orders_the_parts(editor_client):
     draft = make_draft()
     first, second = draft.risks.order_by("order", "pk")[:2]
-    response = editor_client.get(change_url(draft))
+    response = editor_client.get(part_url(draft, "risks"))
     data = change_form_data(response)
     data[f"risks-{form_index(response, 'risks', first.pk)}-order"] = "99"
 
-    assert_saved(editor_client.post(change_url(draft), data))
+    assert_saved(editor_client.post(part_url(draft, "risks"), data))
 
-    response = editor_client.get(change_url(draft))
+    response = editor_client.get(part_url(draft, "risks"))
     risks = [f.instance for i in response.context["inline_admin_formsets"]
              if i.formset.prefix == "risks" for f in i.formset.forms]
     assert risks[0] == second and risks[-1] == first
@@ -465,7 +479,7 @@ def test_reference_choices_are_limited_to_the_version(editor_client):
     draft = make_draft()
     make_draft("another-aid")
 
-    response = editor_client.get(change_url(draft))
+    response = editor_client.get(part_url(draft, "risks"))
 
     for inline in response.context["inline_admin_formsets"]:
         for form in inline.formset.forms:
@@ -477,13 +491,13 @@ def test_reference_choices_are_limited_to_the_version(editor_client):
 def test_invalid_figure_keeps_the_typed_text(editor_client):
     draft = make_draft()
     risk = draft.risks.first()
-    response = editor_client.get(change_url(draft))
+    response = editor_client.get(part_url(draft, "risks"))
     data = change_form_data(response)
     i = form_index(response, "risks", risk.pk)
     data[f"risks-{i}-numerator"] = "150"  # more than the denominator
     data[f"risks-{i}-description"] = "Wording I do not want to lose"
 
-    response = editor_client.post(change_url(draft), data)
+    response = editor_client.post(part_url(draft, "risks"), data)
 
     assert response.status_code == 200
     assert "Cannot be more than the denominator." in response.text
@@ -495,10 +509,10 @@ def test_invalid_figure_keeps_the_typed_text(editor_client):
 def test_history_shows_who_changed_which_part(editor_client, editor):
     draft = make_draft()
     risk = draft.risks.first()
-    response = editor_client.get(change_url(draft))
+    response = editor_client.get(part_url(draft, "risks"))
     data = change_form_data(response)
     data[f"risks-{form_index(response, 'risks', risk.pk)}-time_frame"] = "Within a week"
-    assert_saved(editor_client.post(change_url(draft), data))
+    assert_saved(editor_client.post(part_url(draft, "risks"), data))
 
     response = editor_client.get(reverse("admin:aids_aidversion_history", args=[draft.pk]))
 
@@ -600,8 +614,8 @@ def test_aid_changelist_and_page_queries_are_bounded(editor_client, editor):
 
 
 def test_draft_change_page_queries_do_not_grow_with_content(editor_client):
-    small = make_draft("small-aid")
-    call_command("load_aid")
+    small = version_new_draft(version=make_published("small-aid"), user=None)
+    call_command("load_aid", publish_demo=True)
     big = version_new_draft(version=AidVersion.objects.get(aid__slug="tractotomy", number=1), user=None)
     assert big.grid_answers.count() > 2 * small.grid_answers.count()
 
@@ -612,8 +626,8 @@ def test_draft_change_page_queries_do_not_grow_with_content(editor_client):
 
 
 def test_preview_queries_do_not_grow_with_content(editor_client):
-    small = make_draft("small-aid")
-    call_command("load_aid")
+    small = make_published("small-aid")
+    call_command("load_aid", publish_demo=True)
     big = AidVersion.objects.get(aid__slug="tractotomy", number=1)
 
     few = _count_queries(editor_client, reverse("admin:aids_aidversion_preview", args=[small.pk]))

@@ -33,22 +33,38 @@ def aid_file(tmp_path):
     return path
 
 
+JUSTIFICATION = "The funding statement is being confirmed with the finance office."
+
+
 # -- load_aid ---------------------------------------------------------------------------
 
 
-def test_load_aid_publishes_the_file_as_version_one(aid_file):
+def test_load_aid_loads_the_file_as_a_draft_for_a_clinical_lead_to_publish(aid_file):
     out, _ = run("load_aid", file=str(aid_file))
+
+    version = AidVersion.objects.get(aid__slug="tractotomy")
+    assert version.status == AidVersion.Status.DRAFT
+    assert version.number is None
+    assert Aid.objects.get(slug="tractotomy").current_version() is None
+    assert (f'Loaded "tractotomy" as draft #{version.pk}: a content approver reviews it in the '
+            "admin, names the clinical reviewer and publishes it.") in out
+
+
+def test_load_aid_publish_demo_publishes_version_one_labelled_unreviewed(aid_file):
+    out, _ = run("load_aid", file=str(aid_file), publish_demo=True)
 
     version = Aid.objects.get(slug="tractotomy").current_version()
     assert version.number == 1
     assert version.published_by is None
-    assert version.change_note == "First published version (bundled content)"
+    assert version.unreviewed_demo is True
+    assert version.change_note == "Local demo: the bundled content, published without clinical review"
     assert version.digest == version_digest(version)
-    assert f'Loaded "tractotomy" and published it as version 1 (digest {version.short_digest}).' in out
+    assert (f'Loaded "tractotomy" and published it as version 1 (digest {version.short_digest}) '
+            "for the local demo, labelled as not yet clinically reviewed.") in out
 
 
 def test_load_aid_second_run_changes_nothing(aid_file):
-    run("load_aid", file=str(aid_file))
+    run("load_aid", file=str(aid_file), publish_demo=True)
     before = content_row_counts()
     digest = AidVersion.objects.get().digest
 
@@ -89,7 +105,7 @@ def test_load_aid_file_failing_the_quality_gates_leaves_nothing(tmp_path):
         run("load_aid", file=str(path))
 
     message = str(error.value)
-    assert "was not published: The quality check found 1 error" in message
+    assert "was not loaded: the quality check found 1 error(s)" in message
     assert "- error directive-wording [Introduction]:" in message
     assert content_row_counts() == before
 
@@ -97,14 +113,14 @@ def test_load_aid_file_failing_the_quality_gates_leaves_nothing(tmp_path):
 def test_load_aid_file_with_warnings_uses_its_justification(tmp_path):
     path = tmp_path / "warned.json"
     path.write_text(json.dumps(make_document(
-        funding_statement="", warnings_justification="Funding statement being confirmed."
+        funding_statement="", warnings_justification=JUSTIFICATION
     )))
 
-    run("load_aid", file=str(path))
+    run("load_aid", file=str(path), publish_demo=True)
 
     version = AidVersion.objects.get()
     assert version.status == AidVersion.Status.PUBLISHED
-    assert version.warnings_justification == "Funding statement being confirmed."
+    assert version.warnings_justification == JUSTIFICATION
 
 
 def test_load_aid_invalid_file_leaves_nothing(tmp_path):
@@ -125,8 +141,8 @@ def test_load_aid_missing_file_is_a_clear_error():
         run("load_aid", file="nowhere.json")
 
 
-def test_load_aid_bundled_content_publishes_version_one():
-    run("load_aid")
+def test_load_aid_bundled_content_publishes_version_one_for_the_demo():
+    run("load_aid", publish_demo=True)
     before = content_row_counts()
     out, _ = run("load_aid")
 
@@ -307,7 +323,8 @@ def test_import_aid_unknown_user_is_a_clear_error(aid_file):
 def test_load_aid_run_twice_at_once_publishes_one_version(aid_file):
     skip_on_sqlite()
 
-    _results, failures = run_together([lambda: run("load_aid", file=str(aid_file))] * 2)
+    _results, failures = run_together(
+        [lambda: run("load_aid", file=str(aid_file), publish_demo=True)] * 2)
 
     assert failures == []
     assert list(AidVersion.objects.values_list("number", "status")) == [(1, "published")]

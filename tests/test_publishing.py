@@ -208,19 +208,19 @@ def test_version_publish_with_warnings_and_justification_stores_it():
     draft = make_draft(funding_statement="")
 
     published = version_publish(
-        version=draft, user=None, change_note="First.", justification="  Funding is being confirmed.  "
+        version=draft, user=None, change_note="First.", justification="  The funding statement is being confirmed with the finance office.  "
     )
 
     assert published.status == AidVersion.Status.PUBLISHED
-    assert published.warnings_justification == "Funding is being confirmed."
+    assert published.warnings_justification == "The funding statement is being confirmed with the finance office."
 
 
 def test_version_publish_with_warnings_accepts_the_drafts_own_justification():
-    draft = make_draft(funding_statement="", warnings_justification="Funding is being confirmed.")
+    draft = make_draft(funding_statement="", warnings_justification="The funding statement is being confirmed with the finance office.")
 
     published = version_publish(version=draft, user=None, change_note="First.")
 
-    assert published.warnings_justification == "Funding is being confirmed."
+    assert published.warnings_justification == "The funding statement is being confirmed with the finance office."
 
 
 def test_version_publish_lists_every_reason_at_once():
@@ -301,7 +301,7 @@ def test_version_new_draft_relinks_references_and_grid_answers_to_the_copy():
 
 
 def test_version_new_draft_does_not_carry_the_warnings_justification():
-    published = make_published(funding_statement="", justification="Funding being confirmed.")
+    published = make_published(funding_statement="", justification="The funding statement is being confirmed with the finance office.")
 
     copy = version_new_draft(version=published, user=None)
 

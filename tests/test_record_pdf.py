@@ -557,7 +557,7 @@ def test_content_at_its_length_limits_lays_out_in_both_copies(clinician):
         sections=[{"heading": word[:200], "body": long}],
         grid_answers=[{"option": o, "question": q, "text": long, "references": []}
                       for o in ("tractotomy", "no-procedure") for q in ("involves", "relief")],
-        justification="Test content at its length limits.",
+        justification="The test content fills every field up to its length limit.",
     )
     c = make_consultation(clinician, version)
     clinical, patient = (squash(body_text(render(c, copy))) for copy in ("clinical", "patient"))

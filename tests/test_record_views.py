@@ -7,7 +7,7 @@ from django.utils import timezone
 from aids.consultations import consultation_start, record_finalize
 from aids.models import AuditEvent, Consultation
 from aids.publishing import version_new_draft, version_publish
-from factories import make_approver, make_published
+from factories import make_approver, make_published, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +49,7 @@ def test_it_audits_every_download(clinician_client, clinician, final):
 def test_stored_bytes_are_returned_unchanged_after_new_content_is_published(clinician_client, final):
     before = clinician_client.get(url(final)).content
     approver = make_approver()
-    draft = version_new_draft(version=final.version, user=approver)
+    draft = version_new_draft(version=final.version, user=make_user())  # another person drafts
     draft.decision = "A reworded decision sentence for version 2."
     draft.save()
     version_publish(version=draft, user=approver, change_note="Reworded.")

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def bundled():
-    call_command("load_aid", stdout=io.StringIO())
+    call_command("load_aid", publish_demo=True, stdout=io.StringIO())
 
 
 @pytest.mark.parametrize("field, value", [

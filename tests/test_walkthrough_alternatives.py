@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def consultation(clinician):
-    call_command("load_aid", stdout=io.StringIO())
+    call_command("load_aid", publish_demo=True, stdout=io.StringIO())
     return consultation_start(clinician=clinician, patient_ref="Grid 1", present=["patient"])
 
 

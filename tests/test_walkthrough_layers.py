@@ -27,7 +27,7 @@ OTHER_FORMS = "About the other forms of the operation"
 
 @pytest.fixture
 def bundled():
-    call_command("load_aid", stdout=io.StringIO())
+    call_command("load_aid", publish_demo=True, stdout=io.StringIO())
     return Aid.objects.get(slug="tractotomy").current_version()
 
 

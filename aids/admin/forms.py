@@ -5,6 +5,16 @@ from django import forms
 from aids.ipdas import ipdas_checklist
 from aids.models import AidVersion
 from aids.models.content import TEXT_LIMIT
+from aids.publishing import justification_problem
+
+
+class PartPageForm(forms.ModelForm):
+    """A part page's form for the version itself: no fields (the page edits its
+    inlines); saving it only records who changed the version, in its history."""
+
+    class Meta:
+        model = AidVersion
+        fields = ()
 
 
 class AidVersionForm(forms.ModelForm):
@@ -76,7 +86,8 @@ class PublishForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
         max_length=TEXT_LIMIT,
         required=False,
-        help_text="Required while warnings remain. Stored with the version.",
+        help_text="Required while warnings remain: at least a sentence saying why each may stand. "
+        "Stored with the version and printed in every record made from it.",
     )
 
     def __init__(self, *args, report, **kwargs):
@@ -92,10 +103,13 @@ class PublishForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         warnings = len(self.report.warnings) if self.report else 0
-        if warnings and not (cleaned.get("justification") or "").strip():
+        justification = (cleaned.get("justification") or "").strip()
+        if warnings and not justification:
             self.add_error(
                 "justification",
                 f"{warnings} warning{'s' if warnings != 1 else ''} remain: "
                 "say why this version may be published with them.",
             )
+        elif warnings and (problem := justification_problem(justification)):
+            self.add_error("justification", problem)
         return cleaned

@@ -8,7 +8,9 @@ version and computed once per page, not once per row.
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.db import models
+from django.utils.text import capfirst
 
 from aids.models import (
     Benefit,
@@ -57,10 +59,35 @@ class PartInline:
             qs = qs.prefetch_related("forms")  # the forms each row applies to, in one query
         return qs
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if isinstance(self, admin.TabularInline):
+            self.template = "admin/aids/edit_inline/tabular.html"
+
     def get_formset(self, request, obj=None, **kwargs):
         # Inline instances are created per request, so this does not leak between users.
         self.parent_version = obj
-        return super().get_formset(request, obj, **kwargs)
+        formset = super().get_formset(request, obj, **kwargs)
+        if not isinstance(self, admin.TabularInline):
+            return formset
+        item = capfirst(str(self.verbose_name or self.model._meta.verbose_name))
+
+        class NamedFields(formset):
+            """A table row's fields have no <label> of their own: give each a name
+            that says which row and which column ("Reference 3: title")."""
+
+            def add_fields(self, form, index):
+                super().add_fields(form, index)
+                row = f"{item} {index + 1}" if index is not None else f"New {item.lower()}"
+                for name, field in form.fields.items():
+                    if not field.widget.is_hidden:
+                        label = field.label or ("Delete" if name == "DELETE" else name)
+                        # The widget itself, inside the admin's related-field wrapper; a new
+                        # dict, since a wrapper shares its attrs with the class's field.
+                        widget = getattr(field.widget, "widget", field.widget)
+                        widget.attrs = {**widget.attrs, "aria-label": f"{row}: {capfirst(str(label))}"}
+
+        return NamedFields
 
     def _scoped(self, model):
         version = getattr(self, "parent_version", None)
@@ -95,7 +122,12 @@ class PartInline:
             return super().formfield_for_manytomany(db_field, request, **kwargs)
         model, choice_label, label, help_text = link
         kwargs["queryset"] = self._scoped(model)
-        kwargs["widget"] = forms.CheckboxSelectMultiple(attrs={"class": f"{db_field.name}-choices"})
+        if db_field.name == "references":
+            # Dozens of references: the admin's own searchable two-box chooser (no CDN),
+            # one control per item instead of a tick-box per reference.
+            kwargs["widget"] = FilteredSelectMultiple("references", is_stacked=False)
+        else:
+            kwargs["widget"] = forms.CheckboxSelectMultiple(attrs={"class": f"{db_field.name}-choices"})
         field = super().formfield_for_manytomany(db_field, request, **kwargs)
         field.label_from_instance = choice_label
         field.label = label or field.label
@@ -186,11 +218,23 @@ class GridAnswerInline(PartInline, admin.TabularInline):
     ordering = ("question__order", "question__pk", "option__order", "option__pk")
 
     def get_queryset(self, request):
-        return (
+        qs = (
             super().get_queryset(request)
             .select_related("option", "question")
             .prefetch_related("references")
         )
+        option = getattr(request, "aids_grid_option", None)
+        return qs.filter(option=option) if option is not None else qs
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        option = getattr(request, "aids_grid_option", None)
+        if db_field.name == "option" and option is not None:
+            # An option's grid page adds answers for that option only.
+            field.queryset = field.queryset.filter(pk=option.pk)
+            field.choices = list(field.choices)
+            field.initial = option.pk
+        return field
 
 
 class ValueStatementInline(PartInline, admin.TabularInline):

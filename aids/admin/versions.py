@@ -6,6 +6,7 @@ published or retired version is frozen, so its page is read-only and offers
 ``aids.publishing``; quality reports come from ``aids.quality``.
 """
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Max, Prefetch, Q
@@ -17,17 +18,25 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
-from aids.admin.forms import AidVersionForm, PublishForm
+from aids.admin.diff import base_version, version_diff
+from aids.admin.editor import PartPagesMixin
+from aids.admin.forms import AidVersionForm, PartPageForm, PublishForm
 from aids.admin.history import part_history
-from aids.admin.inlines import PART_INLINES
+from aids.admin.marks import mark_flagged_phrases, render_marks
+from aids.admin.parts import GRID, VERSION, finding_links, part_url
 from aids.ipdas import ipdas_checklist
 from aids.models import Aid, AidVersion, Benefit, GridAnswer, Risk
-from aids.publishing import PublishRefused, version_new_draft, version_publish
-from aids.quality import check_version
+from aids.publishing import PublishRefused, named_reviewers, version_editors, version_new_draft, version_publish
+from aids.quality import QualityReport, check_version, load_content
 from aids.readmodel import references_prefetch
 
 PUBLISH_PERMISSION = "aids.publish_aidversion"
 FORBIDDEN_TEMPLATE = "admin/aids/aidversion/publish_forbidden.html"
+
+
+def _part(request):
+    """The part a part page edits (set by its view), or None on the overview."""
+    return getattr(request, "aids_part", None)
 
 
 def can_publish(user):
@@ -104,7 +113,7 @@ class AidAdmin(admin.ModelAdmin):
 
 
 @admin.register(AidVersion)
-class AidVersionAdmin(SimpleHistoryAdmin):
+class AidVersionAdmin(PartPagesMixin, SimpleHistoryAdmin):
     form = AidVersionForm
     change_form_template = "admin/aids/aidversion/change_form.html"
     object_history_template = "admin/aids/aidversion/object_history.html"
@@ -127,15 +136,16 @@ class AidVersionAdmin(SimpleHistoryAdmin):
             ("last_reviewed_on", "next_review_due"),
         )}),
         ("Publication", {
-            "fields": ("published_at", "published_by", "change_note", "warnings_justification",
-                       "digest", "retired_at"),
+            "fields": ("published_at", "published_by", "published_alone", "unreviewed_demo",
+                       "change_note", "warnings_justification", "digest", "retired_at"),
             "description": "Set by publishing; a draft has none of these yet.",
         }),
     )
     # Set by publishing or by the system, never typed in this form.
     system_fields = (
         "status", "version_number", "based_on", "created_by", "created_at", "published_at",
-        "published_by", "change_note", "warnings_justification", "digest", "retired_at",
+        "published_by", "published_alone", "unreviewed_demo", "change_note",
+        "warnings_justification", "digest", "retired_at",
     )
 
     # -- permissions: editors change drafts; frozen versions are read-only ----------
@@ -171,6 +181,8 @@ class AidVersionAdmin(SimpleHistoryAdmin):
         return fields
 
     def get_fieldsets(self, request, obj=None):
+        if _part(request) is not None:
+            return ((None, {"fields": ()}),)  # a part page edits its inlines only
         if obj is None:
             start = ("Aid", {"fields": ("aid",), "description": (
                 "A new, empty draft. Save it first: its sections, benefits, risks and other "
@@ -185,8 +197,22 @@ class AidVersionAdmin(SimpleHistoryAdmin):
         return self.fieldsets
 
     def get_inlines(self, request, obj):
-        # Parts are added once the version exists (references before what cites them).
-        return PART_INLINES if obj is not None else []
+        # The overview edits the version's own fields; each part has its own page.
+        part = _part(request)
+        return list(part.inlines) if part is not None and obj is not None else []
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if _part(request) is not None:
+            kwargs.update(form=PartPageForm, fields=())
+        return super().get_form(request, obj, change, **kwargs)
+
+    def response_change(self, request, obj):
+        part = _part(request)
+        if part is None or "_continue" in request.POST:
+            return super().response_change(request, obj)
+        # "Save" on a part page goes back to the overview, with the admin's message.
+        self.message_user(request, f"{part.label} of {obj} saved.", messages.SUCCESS)
+        return HttpResponseRedirect(part_url(obj, VERSION))
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related(
@@ -220,6 +246,8 @@ class AidVersionAdmin(SimpleHistoryAdmin):
     def get_urls(self):
         view = self.admin_site.admin_view
         return [
+            path("<int:pk>/part/<slug:key>/", view(self.part_view), name="aids_aidversion_part"),
+            path("<int:pk>/part/grid/<int:option>/", view(self.grid_view), name="aids_aidversion_grid"),
             path("<int:pk>/preview/", view(self.preview_view), name="aids_aidversion_preview"),
             path("<int:pk>/publish/", view(self.publish_view), name="aids_aidversion_publish"),
             path("<int:pk>/new-draft/", view(require_POST(self.new_draft_view)),
@@ -228,19 +256,52 @@ class AidVersionAdmin(SimpleHistoryAdmin):
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
-            form = context["adminform"].form
-            if getattr(form, "ipdas_items", None):
-                rows = form.ipdas_rows()
-            else:
-                rows = [(item, None) for item in ipdas_checklist(obj)]
-            editable = self.has_change_permission(request, obj)
+            part = _part(request)
+            report = check_version(obj)
+            content = load_content(obj)
+            links = finding_links(obj, report, content)
             context.update({
-                "quality_report": check_version(obj),
-                "ipdas_rows": rows if editable else [(item, None) for item, _box in rows],
+                "quality_report": report,
+                "finding_links": links,
                 "can_publish": can_publish(request.user) and not obj.is_frozen,
                 "can_new_draft": self.has_add_permission(request),
                 "version_frozen": obj.is_frozen,
+                "aids_part": part,
             })
+            diff = None
+            if part is None:
+                base = base_version(obj) if not obj.is_frozen else obj.based_on
+                diff = version_diff(obj, base) if base is not None else None
+            context["aids_parts_nav"] = self._parts_nav(obj, content, report, request, diff)
+            if part is not None:
+                option = getattr(request, "aids_grid_option", None)
+                here = part_url(obj, part.key, option.pk if option else None)
+                context["quality_report"] = QualityReport(
+                    errors=[f for f in report.errors if links.get(f, "").split("#")[0] == here],
+                    warnings=[f for f in report.warnings if links.get(f, "").split("#")[0] == here],
+                )
+                label = f"{part.label}: {option.name}" if option else part.label
+                context.update({
+                    "title": f"{label} - {obj}",
+                    "subtitle": None,
+                    "aids_part_label": label,
+                    "aids_grid_option": option,
+                    "aids_options": content.options if part.key in ("options", GRID.key) else (),
+                    "show_save_and_add_another": False,
+                    "show_delete": False,
+                    "show_delete_link": False,
+                })
+            else:
+                form = context["adminform"].form
+                if getattr(form, "ipdas_items", None):
+                    rows = form.ipdas_rows()
+                else:
+                    rows = [(item, None) for item in ipdas_checklist(obj)]
+                editable = self.has_change_permission(request, obj)
+                context.update({
+                    "ipdas_rows": rows if editable else [(item, None) for item, _box in rows],
+                    "version_diff": diff,
+                })
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def history_view(self, request, object_id, extra_context=None):
@@ -262,10 +323,16 @@ class AidVersionAdmin(SimpleHistoryAdmin):
         """The version as the walkthrough shows it, with the app's own look."""
         self._version_or_404(request, pk)
         version = version_for_display(pk)
-        return render(request, "aids/preview.html", {
+        flags = mark_flagged_phrases(version)
+        base = base_version(version) if not version.is_frozen else version.based_on
+        response = render(request, "aids/preview.html", {
             "version": version,
             "admin_url": reverse("admin:aids_aidversion_change", args=[version.pk]),
+            "flags": flags,
+            "version_diff": version_diff(version, base) if base is not None else None,
         })
+        response.content = render_marks(response.content.decode("utf-8"), flags).encode("utf-8")
+        return response
 
     def publish_view(self, request, pk):
         """Shows the quality report and IPDAS self-check; POST publishes."""
@@ -316,6 +383,12 @@ class AidVersionAdmin(SimpleHistoryAdmin):
             "form": form,
             "quality_report": report,
             "ipdas_rows": [(item, None) for item in ipdas_checklist(version, on_publish=True)],
+            "finding_links": finding_links(version, report),
+            "version_diff": version_diff(version, base) if (base := base_version(version)) else None,
+            "edited_it": request.user.pk in version_editors(version),
+            "single_person": settings.CONTENT_SINGLE_PERSON_PUBLISHING,
+            "reviewers": named_reviewers(version),
+            "contributors_url": part_url(version, "contributors"),
             "refused": refused,
             "change_url": change_url,
             "next_number": version.aid.next_version_number(),

@@ -5,6 +5,8 @@ it or to its parts, whichever code path tries (save, delete, queryset update or
 delete, many-to-many changes; see ``aids.signals`` for the last).
 """
 
+import re
+
 from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
@@ -129,6 +131,15 @@ class AidVersion(models.Model):
     # The aid's title as it was when this version was published: every page and record
     # of a consultation that pinned this version shows it, whatever the aid is called today.
     aid_title = models.CharField("aid title when published", max_length=200, blank=True, editable=False)
+    published_alone = models.BooleanField(
+        "published by one person", default=False, editable=False,
+        help_text="Published by someone who also edited it: this site allows single-person "
+        "publishing (CONTENT_SINGLE_PERSON_PUBLISHING).",
+    )
+    unreviewed_demo = models.BooleanField(
+        "demo, not clinically reviewed", default=False, editable=False,
+        help_text="Published by the local demo (load_aid --publish-demo) without clinical review.",
+    )
     retired_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = AidVersionQuerySet.as_manager()
@@ -530,6 +541,12 @@ class UnderstandingQuestion(VersionPart):
         return self.statement
 
 
+# A contributor's "name" that says no one is named yet.
+PLACEHOLDER_NAME = re.compile(
+    r"\b(?:pending|to be (?:named|confirmed|decided)|tbc|tbd|tba|not yet|unknown|placeholder|none)\b"
+    r"|^\W*$", re.I)
+
+
 class Contributor(VersionPart):
     class Kind(models.TextChoices):
         AUTHOR = "author", "Author"
@@ -542,3 +559,8 @@ class Contributor(VersionPart):
 
     def __str__(self):
         return f"{self.name} ({self.get_kind_display()})"
+
+    @property
+    def names_a_person(self):
+        """False for a placeholder such as "Pending clinical review" or "To be named"."""
+        return not PLACEHOLDER_NAME.search(self.name.strip())

@@ -27,8 +27,8 @@ def demo_clinician():
 
 
 def demo_version():
-    """The bundled tractotomy aid, loaded and published (once) as the walkthrough uses it."""
-    call_command("load_aid", verbosity=0, stdout=io.StringIO())
+    """The bundled tractotomy aid, loaded and published (once, as the unreviewed demo) as the walkthrough uses it."""
+    call_command("load_aid", publish_demo=True, verbosity=0, stdout=io.StringIO())
     return Aid.objects.get(slug=AID_SLUG).current_version()
 
 

@@ -161,7 +161,7 @@ def header(ctx):
 
 def statement_box(ctx):
     s = ctx.s
-    box = table([[Paragraph(esc(STATEMENT), s["statement"])]], [ctx.width], ctx, [
+    box = table([[Paragraph(esc(" ".join(filter(None, [str(STATEMENT), ctx.data.demo_statement]))), s["statement"])]], [ctx.width], ctx, [
         ("BOX", (0, 0), (-1, -1), 1.2, ACCENT), ("BACKGROUND", (0, 0), (-1, -1), TINT),
         ("LEFTPADDING", (0, 0), (-1, -1), 10), ("RIGHTPADDING", (0, 0), (-1, -1), 10),
         ("TOPPADDING", (0, 0), (-1, -1), 6), ("BOTTOMPADDING", (0, 0), (-1, -1), 7),
@@ -597,6 +597,7 @@ def colophon(ctx):
     ]
     if d.review_overdue:
         facts.append(gettext("This content was past its review date when it was shown."))
+    facts += d.publication_facts(justification=ctx.copy.clinician_notes)  # approver, time, why
     story += [Paragraph(esc(fact), s["small"]) for fact in facts] + people(ctx) + statements(ctx)
     story.append(label(ctx, gettext("This record")))
     when = {"when": date_time(d.generated_at), "person": d.generated_by}

@@ -1,5 +1,7 @@
-"""Load the bundled aid and publish it as version 1, once.
+"""Load the bundled aid as a draft, once, for a clinical lead to review and publish.
 
+``--publish-demo`` (the local demo, ``scripts/run``) publishes it at once as
+version 1, marked as not yet clinically reviewed on screen and in every record.
 Safe to run on every deploy: when the aid already has a version, it does
 nothing. Everything happens in one transaction, so a file that fails the
 checks or the quality gates leaves no draft behind.
@@ -15,10 +17,12 @@ from aids.interchange import import_version, parse_document
 from aids.interchange_format import InterchangeError, validate_document
 from aids.models import Aid
 from aids.publishing import PublishRefused, version_publish
+from aids.quality import check_version
 
 CONTENT_DIR = Path(aids.__file__).resolve().parent / "content"
 DEFAULT_FILE = CONTENT_DIR / "tractotomy.json"
 CHANGE_NOTE = "First published version (bundled content)"
+DEMO_CHANGE_NOTE = "Local demo: the bundled content, published without clinical review"
 
 
 def resolve_bundled(name):
@@ -33,12 +37,18 @@ def resolve_bundled(name):
 
 
 class Command(BaseCommand):
-    help = "Load the bundled aid content and publish it as version 1, if the aid has no version yet."
+    help = ("Load the bundled aid content as a draft, if the aid has no version yet "
+            "(--publish-demo: publish it as unreviewed demo content).")
 
     def add_arguments(self, parser):
         parser.add_argument(
             "--file", default=str(DEFAULT_FILE),
             help="Another bundled file (a path, or a file name in aids/content/).",
+        )
+        parser.add_argument(
+            "--publish-demo", action="store_true",
+            help="Local demo only: publish it at once as version 1, labelled as not yet "
+            "clinically reviewed on screen and in every record.",
         )
 
     def handle(self, *args, **options):
@@ -65,15 +75,28 @@ class Command(BaseCommand):
                     self.stdout.write(f'The aid "{aid.slug}" is already there ({where}); nothing loaded.')
                     return
                 draft = import_version(data, user=None)
-                version = version_publish(version=draft, user=None, change_note=CHANGE_NOTE)
+                if not options["publish_demo"]:
+                    # Checked now so that a file failing the gates is refused whole.
+                    report = check_version(draft)
+                    if report.errors:
+                        raise PublishRefused(
+                            f"the quality check found {len(report.errors)} error(s)", report=report)
+                    self.stdout.write(self.style.SUCCESS(
+                        f'Loaded "{draft.aid.slug}" as draft #{draft.pk}: a content approver '
+                        "reviews it in the admin, names the clinical reviewer and publishes it."
+                    ))
+                    return
+                version = version_publish(
+                    version=draft, user=None, change_note=DEMO_CHANGE_NOTE, demo=True)
         except InterchangeError as exc:
             raise CommandError(f"{path}: {exc}")
         except PublishRefused as exc:
-            raise CommandError(f"{path} was not published: {exc}{_findings(exc.report)}")
+            raise CommandError(f"{path} was not loaded: {exc}{_findings(exc.report)}")
 
         self.stdout.write(self.style.SUCCESS(
             f'Loaded "{version.aid.slug}" and published it as version {version.number} '
-            f"(digest {version.short_digest})."
+            f"(digest {version.short_digest}) for the local demo, labelled as not yet "
+            "clinically reviewed."
         ))
 
 

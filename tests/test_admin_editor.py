@@ -1,0 +1,355 @@
+"""The draft editor: an overview and a page per part, each of a normal size;
+references chosen in a searchable chooser; every finding linked to its field; the
+preview marks flagged phrases and shows the draft beside the published version."""
+
+import re
+
+import pytest
+from django.contrib.admin.models import LogEntry
+from django.contrib.auth.models import Group
+from django.forms import CheckboxSelectMultiple
+from django.urls import reverse
+
+from aids.admin import inlines as admin_inlines
+from aids.admin import parts as admin_parts
+from aids.admin.diff import version_diff, word_diff
+from aids.admin.parts import FORM_CONTROL_BUDGET, PARTS, Part, finding_links
+from aids.interchange import import_version, parse_document
+from aids.management.commands.load_aid import DEFAULT_FILE
+from aids.models import AidVersion
+from aids.publishing import version_new_draft
+from aids.quality import check_version
+from factories import make_draft, make_published, make_user
+from test_admin import change_form_data, form_index
+
+pytestmark = pytest.mark.django_db
+
+# What the single-page editor measured with the bundled aid loaded as a draft, before
+# it was split (Chromium at 1366 x 768, after the admin's scripts ran): 3,552 form
+# controls (1,899 of them in the option grid) and 67,377 px of page height.
+# test_the_whole_draft_on_one_page_had_thousands_of_controls rebuilds that page.
+_CONTROL = re.compile(r'<(?:select|textarea|button)\b|<input\b(?![^>]*type="hidden")')
+
+
+def controls(html):
+    """Form controls a person can reach: inputs (not hidden), selects, text areas, buttons."""
+    return len(_CONTROL.findall(html))
+
+
+@pytest.fixture
+def editor(db):
+    user = make_user("clinical_lead", is_staff=True)
+    user.groups.add(Group.objects.get(name="Content editors"))
+    return user
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
+
+
+@pytest.fixture
+def bundled_draft():
+    return import_version(parse_document(DEFAULT_FILE.read_text(encoding="utf-8")), user=None)
+
+
+def change_url(version):
+    return reverse("admin:aids_aidversion_change", args=[version.pk])
+
+
+def part_url(version, key):
+    return reverse("admin:aids_aidversion_part", args=[version.pk, key])
+
+
+def grid_url(version, option):
+    return reverse("admin:aids_aidversion_grid", args=[version.pk, option.pk])
+
+
+def editor_pages(version):
+    return ([change_url(version)] + [part_url(version, p.key) for p in PARTS]
+            + [grid_url(version, o) for o in version.options.all()])
+
+
+# -- the figures ----------------------------------------------------------------------
+
+
+def test_the_whole_draft_on_one_page_had_thousands_of_controls(editor_client, bundled_draft, monkeypatch):
+    """The editor as it was: every inline on one page, a tick-box per reference."""
+    everything = Part("everything", "Everything", tuple(admin_inlines.PART_INLINES), ())
+    monkeypatch.setitem(admin_parts.PART_BY_KEY, "everything", everything)
+    monkeypatch.setattr(admin_inlines, "FilteredSelectMultiple",
+                        lambda *a, **k: CheckboxSelectMultiple())
+
+    html = editor_client.get(part_url(bundled_draft, "everything")).text
+
+    assert controls(html) > 3000
+    print(f"\none page for the whole draft: {controls(html)} form controls")
+
+
+def test_every_editor_page_of_the_bundled_draft_keeps_to_the_budget(editor_client, bundled_draft):
+    sizes = {}
+    for url in editor_pages(bundled_draft):
+        response = editor_client.get(url)
+        assert response.status_code == 200, url
+        sizes[url] = controls(response.text)
+
+    print("\n" + "\n".join(f"{n:5} {url}" for url, n in sizes.items()))
+    assert max(sizes.values()) <= FORM_CONTROL_BUDGET, sizes
+    assert len(sizes) == 1 + len(PARTS) + bundled_draft.options.count()
+
+
+def test_overview_lists_each_part_with_its_count_and_page(editor_client, bundled_draft):
+    text = editor_client.get(change_url(bundled_draft)).text
+
+    for part in PARTS:
+        assert f'href="{part_url(bundled_draft, part.key)}"' in text
+    assert "14 risks" in text and "30 references" in text and "49 grid answers" in text
+    assert 'id="risks-group"' not in text
+
+
+def test_references_are_chosen_in_one_searchable_chooser_per_item(editor_client):
+    draft = make_draft()
+
+    text = editor_client.get(part_url(draft, "risks")).text
+
+    assert re.search(r'<select name="risks-0-references"[^>]*class="selectfilter"', text)
+    assert 'class="references-choices"' not in text
+    assert "admin/js/SelectFilter2.js" in text
+
+
+def test_reference_choices_on_a_part_page_are_the_versions_own(editor_client):
+    draft = make_draft()
+    make_draft("another-aid")
+
+    response = editor_client.get(part_url(draft, "risks"))
+
+    for inline in response.context["inline_admin_formsets"]:
+        for form in inline.formset.forms:
+            assert set(form.fields["references"].queryset.values_list("version", flat=True)) == {draft.pk}
+
+
+def test_part_page_save_logs_the_change_and_returns_to_the_overview(editor_client, editor):
+    draft = make_draft()
+    risk = draft.risks.order_by("order", "pk").first()
+    response = editor_client.get(part_url(draft, "risks"))
+    data = change_form_data(response)
+    data[f"risks-{form_index(response, 'risks', risk.pk)}-time_frame"] = "Within a week"
+
+    response = editor_client.post(part_url(draft, "risks"), data, follow=True)
+
+    assert response.redirect_chain[-1][0] == change_url(draft)
+    assert "Risks of Tractotomy for severe chronic pain - draft" in response.text  # the message
+    risk.refresh_from_db()
+    assert risk.time_frame == "Within a week"
+    entry = LogEntry.objects.get(object_id=str(draft.pk))
+    assert entry.user == editor and "risk" in entry.get_change_message().lower()
+
+
+def test_part_page_save_and_continue_stays_on_the_part(editor_client):
+    draft = make_draft()
+    response = editor_client.get(part_url(draft, "values"))
+    data = change_form_data(response)
+    data["_continue"] = "Save and continue editing"
+
+    response = editor_client.post(part_url(draft, "values"), data)
+
+    assert response.status_code == 302 and response["Location"] == part_url(draft, "values")
+
+
+def test_part_page_of_a_published_version_is_read_only(editor_client):
+    published = make_published()
+
+    response = editor_client.get(part_url(published, "risks"))
+
+    assert response.status_code == 200
+    assert 'name="risks-0-title"' not in response.text
+    assert editor_client.post(part_url(published, "risks"), {}).status_code == 403
+
+
+def test_part_page_needs_the_admin_login(client):
+    draft = make_draft()
+    client.force_login(make_user("clinician"))
+
+    response = client.get(part_url(draft, "risks"))
+
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_unknown_part_is_not_found(editor_client):
+    assert editor_client.get(part_url(make_draft(), "nothing")).status_code == 404
+
+
+def test_grid_page_shows_one_options_answers_and_adds_for_that_option_only(editor_client):
+    draft = make_draft()
+    option = draft.options.get(key="no-procedure")
+
+    response = editor_client.get(grid_url(draft, option))
+
+    forms = [f for i in response.context["inline_admin_formsets"] for f in i.formset.forms]
+    assert {f.instance.option_id for f in forms} == {option.pk} and len(forms) == 2
+    choices = response.context["inline_admin_formsets"][0].formset.empty_form.fields["option"].queryset
+    assert list(choices) == [option]
+
+
+def test_part_pages_queries_do_not_grow_with_content(editor_client, bundled_draft):
+    small = make_draft("small-aid")
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count(url):
+        editor_client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            assert editor_client.get(url).status_code == 200
+        return len(queries)
+
+    for key in ("risks", "references", "options"):
+        assert count(part_url(bundled_draft, key)) == count(part_url(small, key)), key
+    assert count(grid_url(bundled_draft, bundled_draft.options.first())) == count(
+        grid_url(small, small.options.first()))
+
+
+# -- every finding links to its field ------------------------------------------------
+
+
+def test_each_finding_links_to_the_field_it_is_about(editor_client):
+    draft = make_draft(funding_statement="")
+    risk = draft.risks.order_by("order", "pk")[1]
+    type(risk).objects.filter(pk=risk.pk).update(description="We recommend this for everyone.")
+
+    text = editor_client.get(change_url(draft)).text
+
+    assert f'<a class="aids-finding-location" href="{part_url(draft, "risks")}#id_risks-1-description">' in text
+    assert f'href="{change_url(draft)}#id_funding_statement"' in text
+    risks_page = editor_client.get(part_url(draft, "risks")).text
+    assert 'id="id_risks-1-description"' in risks_page
+    assert "Directive wording" in risks_page  # the part page lists its own findings
+
+
+def test_every_finding_of_the_bundled_draft_leads_to_an_element_on_its_page(editor_client, bundled_draft):
+    report = check_version(bundled_draft)
+    links = finding_links(bundled_draft, report)
+    assert report.findings and set(links) == set(report.findings)
+
+    pages = {}
+    for finding, url in links.items():
+        page, _, anchor = url.partition("#")
+        if page not in pages:
+            pages[page] = editor_client.get(page).text
+        assert not anchor or f'id="{anchor}"' in pages[page], (finding, url)
+
+
+def test_a_missing_grid_answer_links_to_its_options_grid_page(editor_client):
+    draft = make_draft()
+    option = draft.options.get(key="tractotomy")
+    draft.grid_answers.filter(option=option, question__key="relief").delete()
+
+    links = finding_links(draft, check_version(draft))
+
+    missing = [url for f, url in links.items() if f.code == "missing-grid-answer"]
+    assert missing == [f"{grid_url(draft, option)}#grid_answers-group"]
+
+
+# -- the diff and the preview --------------------------------------------------------
+
+
+def test_word_diff_marks_removed_and_added_words():
+    old, new = word_diff("Numbness is common after it.", "Numbness is expected after it.")
+
+    assert old == [("same", "Numbness is"), ("del", " common"), ("same", " after it.")]
+    assert new == [("same", "Numbness is"), ("ins", " expected"), ("same", " after it.")]
+    assert "".join(t for _, t in old) == "Numbness is common after it."
+    assert "".join(t for _, t in new) == "Numbness is expected after it."
+
+
+def test_word_diff_compares_words_not_the_spaces_between_them():
+    old, new = word_diff("In a group.", "In a  group. We recommend it.")
+
+    assert old == [("same", "In a group.")]
+    assert new == [("same", "In a  group."), ("ins", " We recommend it.")]
+
+
+def test_version_diff_lists_changed_added_and_removed_items():
+    published = make_published()
+    draft = version_new_draft(version=published, user=None)
+    first, second, third = draft.risks.order_by("order", "pk")
+    type(first).objects.filter(pk=first.pk).update(description="Numbness that often lasts.")
+    third.delete()
+    draft.value_statements.create(version=draft, order=9, text="Being at home.")
+
+    diff = version_diff(draft, published)
+
+    risks = next(p for p in diff.parts if p.name == "risks")
+    assert [(i.label, i.status) for i in risks.items] == [
+        ("Numbness on one side of the face", "changed"), ("Stroke or death", "removed")]
+    assert [f.name for f in risks.items[0].fields] == ["description"]
+    values = next(p for p in diff.parts if p.name == "value_statements")
+    assert [(i.label, i.status) for i in values.items] == [("Being at home.", "added")]
+    assert diff.changed == 3
+
+
+def test_preview_shows_the_draft_beside_the_published_version(editor_client):
+    published = make_published()
+    draft = version_new_draft(version=published, user=None)
+    risk = draft.risks.order_by("order", "pk").first()
+    type(risk).objects.filter(pk=risk.pk).update(description="Numbness that often lasts.")
+
+    text = editor_client.get(reverse("admin:aids_aidversion_preview", args=[draft.pk])).text
+
+    assert "This draft beside version 1 (published)" in text
+    assert "<del> on one side of the face: about 20 in 100 people.</del>" in text
+    assert "<ins> that often lasts.</ins>" in text
+
+
+def test_overview_shows_what_changed_per_part(editor_client):
+    published = make_published()
+    draft = version_new_draft(version=published, user=None)
+    risk = draft.risks.order_by("order", "pk").first()
+    type(risk).objects.filter(pk=risk.pk).update(title="Numbness on one side of the head")
+
+    text = editor_client.get(change_url(draft)).text
+
+    assert "What changed since version 1 (published): 1 item" in text
+    assert "<del> face</del>" in text and "<ins> head</ins>" in text
+
+
+def test_preview_marks_each_flagged_phrase_where_it_stands(editor_client):
+    draft = make_draft()
+    risk = draft.risks.order_by("order", "pk").first()
+    type(risk).objects.filter(pk=risk.pk).update(description="Numbness. We recommend the operation.")
+
+    text = editor_client.get(reverse("admin:aids_aidversion_preview", args=[draft.pk])).text
+
+    assert re.search(r'<mark class="aids-flag" id="flag-1" title="Directive wording: [^"]+">'
+                     r"We recommend</mark> the operation", text, re.I)
+    assert '<a href="#flag-1">Risk 1: "We recommend"</a>' in text
+    assert "\ue000" not in text and "\ue001" not in text
+
+
+def test_preview_never_takes_admin_text_as_html(editor_client):
+    draft = make_draft()
+    risk = draft.risks.order_by("order", "pk").first()
+    type(risk).objects.filter(pk=risk.pk).update(
+        description="<b>bold</b> and \ue000\ue100 stray markers; we recommend it.")
+
+    text = editor_client.get(reverse("admin:aids_aidversion_preview", args=[draft.pk])).text
+
+    assert "&lt;b&gt;bold&lt;/b&gt;" in text and "<b>bold</b>" not in text
+    assert text.count('<mark class="aids-flag"') == 1
+
+
+def test_publish_page_shows_the_report_the_ipdas_check_and_the_diff(client):
+    published = make_published()
+    draft = version_new_draft(version=published, user=None)
+    risk = draft.risks.order_by("order", "pk").first()
+    type(risk).objects.filter(pk=risk.pk).update(title="Numbness on one side of the head")
+    approver = make_user("approver", is_staff=True)
+    approver.groups.add(Group.objects.get(name="Content approvers"))
+    client.force_login(approver)
+
+    text = client.get(reverse("admin:aids_aidversion_publish", args=[draft.pk])).text
+
+    assert "Quality check:" in text and "IPDAS minimum standards" in text
+    assert "What changed since version 1" in text and "<ins> head</ins>" in text
+    assert "You did not edit this draft: you may approve it." in text
+    assert AidVersion.objects.get(pk=draft.pk).status == AidVersion.Status.DRAFT
