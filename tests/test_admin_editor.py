@@ -227,7 +227,20 @@ def test_each_finding_links_to_the_field_it_is_about(editor_client):
 
 
 def test_every_finding_of_the_bundled_draft_leads_to_an_element_on_its_page(editor_client, bundled_draft):
+    # The bundled aid passes its gates; give it a finding in several parts first.
+    risk, benefit = bundled_draft.risks.first(), bundled_draft.benefits.first()
+    risk.description += " You should have this operation."
+    risk.time_frame = ""
+    risk.save()
+    benefit.references.clear()
+    section = bundled_draft.sections.first()
+    section.body += "\n\nThe team recommends it: it is the best treatment."
+    section.save()
+    option = bundled_draft.options.first()
+    option.summary = "Most people choose this, and it is very safe."
+    option.save()
     report = check_version(bundled_draft)
+    assert len({f.code for f in report.findings}) >= 3
     links = finding_links(bundled_draft, report)
     assert report.findings and set(links) == set(report.findings)
 

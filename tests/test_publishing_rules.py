@@ -253,5 +253,21 @@ def test_the_pdf_colophon_and_page_one_print_the_publication_and_the_demo_label(
         assert "Demo content: not yet clinically reviewed." in pages[0], copy
         assert "Published by the system on " in text, copy
         assert "Pending clinical review" not in text, copy
+    # The bundled aid passes its gates: it was not published over any warning.
     clinical = " ".join(page_texts(render_pdf(data, "clinical")))
-    assert "Published over quality warnings, because: Reading level:" in " ".join(clinical.split())
+    assert "Published over quality warnings" not in clinical
+
+
+def test_the_justification_for_publishing_over_warnings_is_in_the_clinical_copy():
+    from aids.record.pdf import render_pdf
+    from test_record_summary import page_texts
+
+    version = make_published(funding_statement="", user=make_approver("approver2"),
+                             justification=GOOD_REASON)
+    consultation = consultation_start(clinician=make_user(), patient_ref="P-5")
+    assert consultation.version_id == version.pk
+    data = record_data(consultation=consultation, revision=1)
+    clinical = " ".join(" ".join(page_texts(render_pdf(data, "clinical"))).split())
+    patient = " ".join(" ".join(page_texts(render_pdf(data, "patient"))).split())
+    assert f"Published over quality warnings, because: {GOOD_REASON}" in clinical
+    assert GOOD_REASON not in patient

@@ -52,7 +52,8 @@ def test_stored_bytes_are_returned_unchanged_after_new_content_is_published(clin
     draft = version_new_draft(version=final.version, user=make_user())  # another person drafts
     draft.decision = "A reworded decision sentence for version 2."
     draft.save()
-    version_publish(version=draft, user=approver, change_note="Reworded.")
+    version_publish(version=draft, user=approver, change_note="Reworded.",
+                    justification="The factory's test content keeps its warnings on purpose here.")
     assert final.version.aid.current_version().number == 2
 
     after = clinician_client.get(url(final))

@@ -41,6 +41,7 @@ from reportlab.platypus.paragraph import _wsc, cleanBlockQuotedText
 from reportlab.platypus.paraparser import ParaParser
 
 from aids.record.direction import shape_arabic, visual_order
+from aids.record.fonts import fallback_faces
 
 _FUZZ = 1e-6
 _SPLIT = re.compile("[%s]+" % re.escape(_wsc)).split
@@ -548,11 +549,9 @@ class TextParagraph(_RLParagraph):
     @property
     def frags(self):
         if self._frags is None:
-            from aids.record.text import _bold_faces
-
             parser = ParaParser()
             _style, frags, _bullet = parser.parse(
-                cleanBlockQuotedText(_bold_faces(self._markup or "", self.style)), self.style)
+                cleanBlockQuotedText(bold_faces(self._markup or "", self.style)), self.style)
             self._frags = frags or []
         return self._frags
 
@@ -731,3 +730,32 @@ class TextParagraph(_RLParagraph):
             indices, visual = visual_order("".join(c for _, c in chars), self.rtl)
             chars = [(chars[index][0], c) for index, c in zip(indices, visual)]
         return _pieces(chars)
+
+
+_BOLD_TAG = re.compile(r"<(/?)([a-zA-Z]+)([^>]*)>")
+_BOLD_FACE = re.compile(r'face="([^"]+)"')
+
+
+def bold_faces(markup, style):
+    """Bold weights for fallback runs in bold text: ``<font face=...>`` would
+    otherwise reset a bold paragraph's fallback runs to regular."""
+    faces = fallback_faces()
+    if "<font" not in markup:
+        return markup
+    try:
+        depth = ps2tt(style.fontName)[1]
+    except ValueError:
+        depth = 0
+    out, last = [], 0
+    for m in _BOLD_TAG.finditer(markup):
+        closing, name, attrs = m.group(1), m.group(2).lower(), m.group(3)
+        if name in ("b", "strong"):
+            depth += -1 if closing else 1
+        elif name == "font" and not closing and depth > 0:
+            f = _BOLD_FACE.search(attrs)
+            if f and f.group(1) in faces:
+                out.append(markup[last:m.start()])
+                out.append(m.group(0).replace(f.group(0), f'face="{faces[f.group(1)]}"'))
+                last = m.end()
+    out.append(markup[last:])
+    return "".join(out)

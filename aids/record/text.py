@@ -35,16 +35,16 @@ import weakref
 from xml.sax.saxutils import escape, unescape
 
 from reportlab.lib.enums import TA_RIGHT
-from reportlab.lib.fonts import ps2tt
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Paragraph as _RLParagraph
 from reportlab.platypus import Spacer
 from reportlab.platypus.paragraph import _wsc
 
 from aids.record import layout
+from aids.record.layout import bold_faces as _bold_faces
 from aids.record.direction import is_rtl, needs_bidi, shape_arabic, visual_order
 from aids.record.fonts import (
-    EMOJI, EMOJI_FROM, MissingGlyphs, base_font, fallback_faces, font_runs, visual_line,
+    EMOJI, EMOJI_FROM, MissingGlyphs, base_font, font_runs, visual_line,
 )
 
 __all__ = ["CHUNK", "MissingGlyphs", "Paragraph", "BidiParagraph", "esc", "paragraphs",
@@ -117,31 +117,6 @@ def esc(value):
 
 _TAG = re.compile(r"<(/?)([a-zA-Z]+)([^>]*)>")
 _FACE = re.compile(r'face="([^"]+)"')
-
-
-def _bold_faces(markup, style):
-    """Bold weights for fallback runs in bold text: ``<font face=...>`` would
-    otherwise reset a bold paragraph's fallback runs to regular."""
-    faces = fallback_faces()
-    if "<font" not in markup:
-        return markup
-    try:
-        depth = ps2tt(style.fontName)[1]
-    except ValueError:
-        depth = 0
-    out, last = [], 0
-    for m in _TAG.finditer(markup):
-        closing, name, attrs = m.group(1), m.group(2).lower(), m.group(3)
-        if name in ("b", "strong"):
-            depth += -1 if closing else 1
-        elif name == "font" and not closing and depth > 0:
-            f = _FACE.search(attrs)
-            if f and f.group(1) in faces:
-                out.append(markup[last:m.start()])
-                out.append(m.group(0).replace(f.group(0), f'face="{faces[f.group(1)]}"'))
-                last = m.end()
-    out.append(markup[last:])
-    return "".join(out)
 
 
 def _plain(markup):
