@@ -9,6 +9,7 @@ and legend, one ``form-check`` per choice, errors linked by ``aria-describedby``
 
 from django import template
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -19,7 +20,7 @@ def radio_group(field, wrapper_class=""):
     errors = field.errors
     error_id = f"{field.auto_id}_error"
     invalid = " is-invalid" if errors else ""
-    aria = format_html(' aria-invalid="true"') if errors else ""
+    aria = mark_safe(' aria-invalid="true"') if errors else ""
     value = field.value()
     value = "" if value is None else str(value)
     choices = format_html_join(
@@ -27,7 +28,7 @@ def radio_group(field, wrapper_class=""):
         '<div class="form-check"><input type="radio" class="form-check-input{}" name="{}" '
         'value="{}" id="{}_{}"{}{}><label for="{}_{}" class="form-check-label">{}</label></div>',
         ((invalid, field.html_name, choice_value, field.auto_id, index,
-          format_html(" checked") if str(choice_value) == value else "", aria,
+          mark_safe(" checked") if str(choice_value) == value else "", aria,
           field.auto_id, index, label)
          for index, (choice_value, label) in enumerate(field.field.choices)),
     )
