@@ -460,6 +460,25 @@ def test_reviewer_ticks_an_ipdas_criterion_on_the_draft(editor_client):
     assert "Ticked by the reviewer" in text
 
 
+def test_saving_the_draft_keeps_the_evidence_written_for_each_ipdas_tick(editor_client):
+    evidence = {"met": True, "evidence": "Reviewed by the patient panel in March."}
+    unmet = {"met": False, "evidence": "The publication date is set when it is published."}
+    draft = make_draft(ipdas_ticks={"publication-date": evidence, "living-with-outcomes": unmet})
+    response = editor_client.get(change_url(draft))
+    data = change_form_data(response)
+    assert "publication-date" in data["ipdas_ticked"]  # shown ticked: its evidence says met
+    assert "living-with-outcomes" not in data.get("ipdas_ticked", [])
+
+    data["ipdas_ticked"] = ["living-with-outcomes"]  # the reviewer changes both
+    assert_saved(editor_client.post(change_url(draft), data))
+
+    draft.refresh_from_db()
+    assert draft.ipdas_ticks == {
+        "publication-date": {"met": False, "evidence": evidence["evidence"]},
+        "living-with-outcomes": {"met": True, "evidence": unmet["evidence"]},
+    }
+
+
 def test_inline_order_is_editable_and_orders_the_parts(editor_client):
     draft = make_draft()
     first, second = draft.risks.order_by("order", "pk")[:2]

@@ -2,7 +2,7 @@
 
 from django import forms
 
-from aids.ipdas import ipdas_checklist
+from aids.ipdas import ipdas_checklist, tick_of
 from aids.models import AidVersion
 from aids.models.content import TEXT_LIMIT
 from aids.publishing import justification_problem
@@ -47,7 +47,7 @@ class AidVersionForm(forms.ModelForm):
             # page being shown and posted); only the tickable ones are rendered.
             field.choices = [(i.key, i.label) for i in self.ipdas_items]
             ticks = version.ipdas_ticks or {}
-            field.initial = [key for key in self.tickable_keys if ticks.get(key)]
+            field.initial = [key for key in self.tickable_keys if tick_of(ticks, key)[0]]
 
     def ipdas_rows(self):
         """(item, checkbox or None) per IPDAS criterion, for the change page."""
@@ -62,7 +62,12 @@ class AidVersionForm(forms.ModelForm):
             ticks = dict(version.ipdas_ticks or {})
             ticked = set(self.cleaned_data["ipdas_ticked"])
             for key in self.tickable_keys:
-                if key in ticked:
+                # A tick may carry the reviewer's evidence ({"met", "evidence"}): keep it.
+                _met, evidence = tick_of(ticks, key)
+                met = key in ticked
+                if evidence:
+                    ticks[key] = {"met": met, "evidence": evidence}
+                elif met:
                     ticks[key] = True
                 else:
                     ticks.pop(key, None)
