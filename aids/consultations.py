@@ -325,10 +325,14 @@ def _copy_fields(source, target):
         setattr(target, field.attname, getattr(source, field.attname))
 
 
-def _version_item_ids(consultation, kind):
-    """The ids of the pinned version's items of one kind (without loading the version)."""
-    model = AidVersion._meta.get_field(TOPIC_BY_KIND[kind].relation).related_model
+def _version_ids(consultation, model):
+    """The ids of the pinned version's rows of ``model`` (without loading the version)."""
     return set(model.objects.filter(version_id=consultation.version_id).values_list("pk", flat=True))
+
+
+def _version_item_ids(consultation, kind):
+    return _version_ids(consultation,
+                        AidVersion._meta.get_field(TOPIC_BY_KIND[kind].relation).related_model)
 
 
 def _save_items(consultation, items, picked=()):
@@ -386,8 +390,7 @@ def _keep_options_order(consultation, records, posted):
 def _save_ratings(consultation, ratings):
     if not ratings:
         return
-    allowed = set(ValueStatement.objects.filter(version_id=consultation.version_id)
-                  .values_list("pk", flat=True))
+    allowed = _version_ids(consultation, ValueStatement)
     existing = {r.statement_id: r for r in ValueRating.objects.filter(consultation=consultation)}
     new, changed = [], []
     for statement_id, rating, not_sure in ratings:
@@ -415,8 +418,7 @@ def _save_ratings(consultation, ratings):
 def _save_understanding(consultation, answers):
     if not answers:
         return
-    allowed = set(UnderstandingQuestion.objects.filter(version_id=consultation.version_id)
-                  .values_list("pk", flat=True))
+    allowed = _version_ids(consultation, UnderstandingQuestion)
     existing = {a.question_id: a for a in UnderstandingAnswer.objects.filter(consultation=consultation)}
     new, changed = [], []
     for question_id, answer in answers:

@@ -117,13 +117,17 @@ def grid_cells(c):
             yield location, c.answers.get((option.pk, question.pk))
 
 
-def _patient_texts(c):
-    """(location, text) for every piece of text a patient reads."""
-    v = c.version
+def _version_texts(v):
+    """(location, text) for the version's own texts a patient reads."""
     yield "The decision", v.decision
     yield "Who this aid is for", v.audience
     yield "Introduction", v.intro
     yield "What we don't know", v.unknowns
+
+
+def _patient_texts(c):
+    """(location, text) for every piece of text a patient reads."""
+    yield from _version_texts(c.version)
     for i, s in enumerate(c.sections, 1):
         loc = _loc("Section", i, s.heading)
         yield f"{loc}, heading", s.heading
@@ -263,11 +267,7 @@ def _check_time_frames(c, report):
 # nowhere to cite its source. (An understanding question's explanation repeats a
 # figure the aid shows with its source, and is not checked.)
 def _uncitable_texts(c):
-    v = c.version
-    yield "The decision", v.decision
-    yield "Who this aid is for", v.audience
-    yield "Introduction", v.intro
-    yield "What we don't know", v.unknowns
+    yield from _version_texts(c.version)
     for i, cr in enumerate(c.criteria, 1):
         loc = _loc("Criterion", i, cr.statement)
         yield f"{loc}, statement", cr.statement

@@ -232,10 +232,7 @@ def words_of(runs, style, bidi):
         else:
             text.append(tuple(merged))
             faces.append(None)
-            w = 0
-            for face, t in merged:
-                w += widths(face, size)[t]
-            width.append(w)
+            width.append(sum(widths(face, size)[t] for face, t in merged))
         space.append(widths(after, size)[" "] if after else None)
         space_face.append(after)
 
@@ -405,10 +402,7 @@ def _cut(words, i, used, max_width, later, size):
         else:
             text.append(tuple(runs))
             faces.append(None)
-        w = 0
-        for face, t in runs:
-            w += widths(face, size)[t]
-        wds.append(w)
+        wds.append(sum(widths(face, size)[t] for face, t in runs))
     k = len(pieces)
     space = [None] * (k - 1) + [words.space[i]]
     space_face = [None] * (k - 1) + [words.space_face[i]]
