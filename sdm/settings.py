@@ -236,6 +236,15 @@ CONTENT_SECURITY_POLICY = {
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = env.str("TIME_ZONE", default="Europe/London")
 USE_I18N = True
+# Languages the patient-facing side can be shown in (issue 16). A hospital adds one
+# here, with its message catalogue in locale/ and a content translation in the admin.
+LANGUAGES = [
+    ("en", "English"),
+    ("es", "Español"),
+    ("ar", "العربية"),
+]
+LANGUAGES_BIDI = ["ar", "he", "fa", "ur"]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 
 # --- Static files: Bootstrap from npm (node_modules), served by WhiteNoise --

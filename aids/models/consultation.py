@@ -106,6 +106,9 @@ class Consultation(models.Model):
     present_other = models.CharField("others present", max_length=300, blank=True,
                                      validators=[validate_single_line])
     language = models.CharField(max_length=60, default="English", validators=[validate_single_line])
+    # The language the patient-facing side is shown in: a code from settings.LANGUAGES
+    # (blank: the site's own language). `language` above stays the patient's own words.
+    language_code = models.CharField("language shown", max_length=16, blank=True, default="")
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.IN_PROGRESS)
 
     # Where the pain is: keys of the pinned version's forms of the operation, and
