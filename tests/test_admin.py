@@ -60,6 +60,10 @@ def part_url(version, key):
     return reverse("admin:aids_aidversion_part", args=[version.pk, key])
 
 
+def item_url(version, key, item):
+    return reverse("admin:aids_aidversion_item", args=[version.pk, key, item.pk])
+
+
 def publish_url(version):
     return reverse("admin:aids_aidversion_publish", args=[version.pk])
 
@@ -158,16 +162,16 @@ def test_clinical_lead_drafts_changes_previews_and_approver_publishes_version_2(
     assert response["Location"] == change_url(draft)
     assert draft.based_on_id == v1.pk and draft.created_by.username == "clinical_lead"
 
-    # She changes a risk's wording on the risks page.
-    response = client.get(part_url(draft, "risks"))
-    assert response.status_code == 200
+    # She changes a risk's wording on that risk's own page (from the risks table).
+    assert client.get(part_url(draft, "risks")).status_code == 200
     risk = draft.risks.order_by("order", "pk").first()
+    response = client.get(item_url(draft, "risks", risk))
+    assert response.status_code == 200
     data = change_form_data(response)
-    i = form_index(response, "risks", risk.pk)
     new_wording = "Numbness in the area that gets relief is expected. It is how the operation works."
-    data[f"risks-{i}-description"] = new_wording
+    data["risks-0-description"] = new_wording
     data["_continue"] = "Save and continue editing"
-    response = client.post(part_url(draft, "risks"), data)
+    response = client.post(item_url(draft, "risks", risk), data)
     assert_saved(response)
     risk.refresh_from_db()
     assert risk.description == new_wording
@@ -510,13 +514,12 @@ def test_reference_choices_are_limited_to_the_version(editor_client):
 def test_invalid_figure_keeps_the_typed_text(editor_client):
     draft = make_draft()
     risk = draft.risks.first()
-    response = editor_client.get(part_url(draft, "risks"))
+    response = editor_client.get(item_url(draft, "risks", risk))
     data = change_form_data(response)
-    i = form_index(response, "risks", risk.pk)
-    data[f"risks-{i}-numerator"] = "150"  # more than the denominator
-    data[f"risks-{i}-description"] = "Wording I do not want to lose"
+    data["risks-0-numerator"] = "150"  # more than the denominator
+    data["risks-0-description"] = "Wording I do not want to lose"
 
-    response = editor_client.post(part_url(draft, "risks"), data)
+    response = editor_client.post(item_url(draft, "risks", risk), data)
 
     assert response.status_code == 200
     assert "Cannot be more than the denominator." in response.text
@@ -528,10 +531,10 @@ def test_invalid_figure_keeps_the_typed_text(editor_client):
 def test_history_shows_who_changed_which_part(editor_client, editor):
     draft = make_draft()
     risk = draft.risks.first()
-    response = editor_client.get(part_url(draft, "risks"))
+    response = editor_client.get(item_url(draft, "risks", risk))
     data = change_form_data(response)
-    data[f"risks-{form_index(response, 'risks', risk.pk)}-time_frame"] = "Within a week"
-    assert_saved(editor_client.post(part_url(draft, "risks"), data))
+    data["risks-0-time_frame"] = "Within a week"
+    assert_saved(editor_client.post(item_url(draft, "risks", risk), data))
 
     response = editor_client.get(reverse("admin:aids_aidversion_history", args=[draft.pk]))
 

@@ -66,9 +66,19 @@ def grid_url(version, option):
     return reverse("admin:aids_aidversion_grid", args=[version.pk, option.pk])
 
 
+def item_url(version, key, item):
+    return reverse("admin:aids_aidversion_item", args=[version.pk, key, item.pk])
+
+
+def item_pages(version):
+    return ([item_url(version, "sections", x) for x in version.sections.all()]
+            + [item_url(version, "benefits", b) for b in version.benefits.all()]
+            + [item_url(version, "risks", r) for r in version.risks.all()])
+
+
 def editor_pages(version):
     return ([change_url(version)] + [part_url(version, p.key) for p in PARTS]
-            + [grid_url(version, o) for o in version.options.all()])
+            + [grid_url(version, o) for o in version.options.all()] + item_pages(version))
 
 
 # -- the figures ----------------------------------------------------------------------
@@ -96,7 +106,9 @@ def test_every_editor_page_of_the_bundled_draft_keeps_to_the_budget(editor_clien
 
     print("\n" + "\n".join(f"{n:5} {url}" for url, n in sizes.items()))
     assert max(sizes.values()) <= FORM_CONTROL_BUDGET, sizes
-    assert len(sizes) == 1 + len(PARTS) + bundled_draft.options.count()
+    assert len(sizes) == (1 + len(PARTS) + bundled_draft.options.count()
+                          + bundled_draft.sections.count() + bundled_draft.benefits.count()
+                          + bundled_draft.risks.count())
 
 
 def test_overview_lists_each_part_with_its_count_and_page(editor_client, bundled_draft):
@@ -111,39 +123,132 @@ def test_overview_lists_each_part_with_its_count_and_page(editor_client, bundled
 def test_references_are_chosen_in_one_searchable_chooser_per_item(editor_client):
     draft = make_draft()
 
-    text = editor_client.get(part_url(draft, "risks")).text
+    text = editor_client.get(item_url(draft, "risks", draft.risks.first())).text
 
     assert re.search(r'<select name="risks-0-references"[^>]*class="selectfilter"', text)
     assert 'class="references-choices"' not in text
     assert "admin/js/SelectFilter2.js" in text
 
 
-def test_reference_choices_on_a_part_page_are_the_versions_own(editor_client):
+def test_reference_choices_on_an_item_page_are_the_versions_own(editor_client):
     draft = make_draft()
     make_draft("another-aid")
 
-    response = editor_client.get(part_url(draft, "risks"))
+    for key, item in (("risks", draft.risks.first()), ("benefits", draft.benefits.first())):
+        response = editor_client.get(item_url(draft, key, item))
+        for inline in response.context["inline_admin_formsets"]:
+            for form in inline.formset.forms:
+                assert set(form.fields["references"].queryset.values_list("version", flat=True)) == {draft.pk}
 
-    for inline in response.context["inline_admin_formsets"]:
-        for form in inline.formset.forms:
-            assert set(form.fields["references"].queryset.values_list("version", flat=True)) == {draft.pk}
+
+def test_sections_cite_their_references_in_the_same_chooser(editor_client):
+    draft = make_draft()
+    section = draft.sections.order_by("order", "pk").first()
+    reference = draft.references.order_by("order", "pk").first()
+    here = item_url(draft, "sections", section)
+    response = editor_client.get(here)
+    assert re.search(r'<select name="sections-0-references"[^>]*class="selectfilter"', response.text)
+    data = change_form_data(response)
+    data["sections-0-references"] = [str(reference.pk)]
+
+    response = editor_client.post(here, data)
+
+    assert response.status_code == 302, response.context and [
+        f.errors for i in response.context["inline_admin_formsets"] for f in i.formset.forms]
+    assert list(section.references.all()) == [reference]
 
 
-def test_part_page_save_logs_the_change_and_returns_to_the_overview(editor_client, editor):
+def test_risks_part_page_is_a_short_table_with_a_page_per_risk(editor_client, bundled_draft):
+    """The risks page was every risk in full (about 16,600 px in Chromium): now a
+    table of what tells one risk from another, each risk in full on its own page."""
+    response = editor_client.get(part_url(bundled_draft, "risks"))
+    text = response.text
+    risks = list(bundled_draft.risks.order_by("order", "pk"))
+
+    assert 'name="risks-0-title"' in text and 'name="risks-0-likelihood"' in text
+    assert 'name="risks-0-description"' not in text and 'name="risks-0-references"' not in text
+    for risk in risks:
+        assert f'href="{item_url(bundled_draft, "risks", risk)}"' in text
+    page = editor_client.get(item_url(bundled_draft, "risks", risks[1])).text
+    forms = [f for i in editor_client.get(item_url(bundled_draft, "risks", risks[1])).context[
+        "inline_admin_formsets"] for f in i.formset.forms]
+    assert [f.instance.pk for f in forms] == [risks[1].pk]
+    assert 'name="risks-0-description"' in page and 'name="risks-1-title"' not in page
+    assert f"2 of {len(risks)}" in page
+    assert f'href="{item_url(bundled_draft, "risks", risks[0])}" rel="prev"' in page
+    assert f'href="{item_url(bundled_draft, "risks", risks[2])}" rel="next"' in page
+    assert 'name="risks-__prefix__-title"' not in page  # new risks are added on the table
+
+
+def test_item_page_save_logs_the_change_and_returns_to_its_part(editor_client, editor):
     draft = make_draft()
     risk = draft.risks.order_by("order", "pk").first()
+    response = editor_client.get(item_url(draft, "risks", risk))
+    data = change_form_data(response)
+    data["risks-0-time_frame"] = "Within a week"
+
+    response = editor_client.post(item_url(draft, "risks", risk), data, follow=True)
+
+    assert response.redirect_chain[-1][0] == part_url(draft, "risks")
+    assert f'Risk “{risk.title}” of Tractotomy for severe chronic pain - draft' in response.text
+    risk.refresh_from_db()
+    assert risk.time_frame == "Within a week"
+    entry = LogEntry.objects.get(object_id=str(draft.pk))
+    assert entry.user == editor and "risk" in entry.get_change_message().lower()
+
+
+def test_item_page_keeps_what_was_typed_when_a_field_is_wrong(editor_client):
+    draft = make_draft()
+    risk = draft.risks.order_by("order", "pk").first()
+    response = editor_client.get(item_url(draft, "risks", risk))
+    data = change_form_data(response)
+    data.update({"risks-0-description": "Typed with care.", "risks-0-likelihood": "figure",
+                 "risks-0-numerator": "", "risks-0-denominator": ""})
+
+    response = editor_client.post(item_url(draft, "risks", risk), data)
+
+    assert response.status_code == 200
+    assert "Give the figure" in response.text and "Typed with care." in response.text
+    risk.refresh_from_db()
+    assert risk.description != "Typed with care."
+
+
+def test_part_page_table_adds_a_risk_and_returns_to_the_overview(editor_client, editor):
+    draft = make_draft()
     response = editor_client.get(part_url(draft, "risks"))
     data = change_form_data(response)
-    data[f"risks-{form_index(response, 'risks', risk.pk)}-time_frame"] = "Within a week"
+    total = int(data["risks-TOTAL_FORMS"])
+    data.update({"risks-TOTAL_FORMS": str(total + 1), f"risks-{total}-order": "99",
+                 f"risks-{total}-title": "A new risk", f"risks-{total}-likelihood": "unknown",
+                 f"risks-{total}-unknown_reason": "No study has counted it."})
 
     response = editor_client.post(part_url(draft, "risks"), data, follow=True)
 
     assert response.redirect_chain[-1][0] == change_url(draft)
     assert "Risks of Tractotomy for severe chronic pain - draft" in response.text  # the message
-    risk.refresh_from_db()
-    assert risk.time_frame == "Within a week"
-    entry = LogEntry.objects.get(object_id=str(draft.pk))
-    assert entry.user == editor and "risk" in entry.get_change_message().lower()
+    new = draft.risks.get(title="A new risk")
+    assert "risk" in LogEntry.objects.get(object_id=str(draft.pk)).get_change_message().lower()
+    assert editor_client.get(item_url(draft, "risks", new)).status_code == 200
+
+
+def test_item_page_of_another_version_or_part_is_not_found(editor_client):
+    draft, other = make_draft(), make_draft("another-aid")
+    risk = other.risks.first()
+
+    assert editor_client.get(item_url(draft, "risks", risk)).status_code == 404
+    assert editor_client.get(item_url(draft, "benefits", draft.risks.first())).status_code in (200, 404)
+    assert editor_client.get(item_url(draft, "values", draft.risks.first())).status_code == 404
+
+
+def test_item_page_of_a_published_version_is_read_only(editor_client):
+    published = make_published()
+    risk = published.risks.first()
+
+    response = editor_client.get(item_url(published, "risks", risk))
+
+    assert response.status_code == 200
+    assert 'name="risks-0-description"' not in response.text and risk.title in response.text
+    assert editor_client.post(item_url(published, "risks", risk), {}).status_code == 403
 
 
 def test_part_page_save_and_continue_stays_on_the_part(editor_client):
@@ -219,11 +324,13 @@ def test_each_finding_links_to_the_field_it_is_about(editor_client):
 
     text = editor_client.get(change_url(draft)).text
 
-    assert f'<a class="aids-finding-location" href="{part_url(draft, "risks")}#id_risks-1-description">' in text
+    here = item_url(draft, "risks", risk)
+    assert f'<a class="aids-finding-location" href="{here}#id_risks-0-description">' in text
     assert f'href="{change_url(draft)}#id_funding_statement"' in text
-    risks_page = editor_client.get(part_url(draft, "risks")).text
-    assert 'id="id_risks-1-description"' in risks_page
-    assert "Directive wording" in risks_page  # the part page lists its own findings
+    risk_page = editor_client.get(here).text
+    assert 'id="id_risks-0-description"' in risk_page
+    assert "Directive wording" in risk_page  # the item page lists its own findings
+    assert "Directive wording" in editor_client.get(part_url(draft, "risks")).text  # and its part
 
 
 def test_every_finding_of_the_bundled_draft_leads_to_an_element_on_its_page(editor_client, bundled_draft):

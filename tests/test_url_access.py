@@ -113,6 +113,8 @@ TABLE = {
         "get", "/admin/aids/aidversion/{version}/part/risks/", S("302 302 302 200 200 302 200")),
     "admin/aids/aidversion/<int:pk>/part/grid/<int:option>/": (
         "get", "/admin/aids/aidversion/{version}/part/grid/{option}/", S("302 302 302 200 200 302 200")),
+    "admin/aids/aidversion/<int:pk>/part/<slug:key>/<int:item>/": (
+        "get", "/admin/aids/aidversion/{version}/part/risks/{risk}/", S("302 302 302 200 200 302 200")),
     "admin/aids/aidversion/^([^/]+)/history/([^/]+)/$": (
         "get", "/admin/aids/aidversion/{version}/history/{version_history}/", S("302 302 302 200 200 302 200")),
     # Accounts, roles, teams, site settings and login throttling: administrators only.
@@ -195,6 +197,7 @@ def world(client, clinician, other_clinician):
         "open": open_one.pk, "to_finalize": to_finalize.pk, "final": final.pk,
         "version": version.pk, "version_history": version.history.latest().history_id,
         "option": version.options.first().pk,
+        "risk": version.risks.first().pk,
         "user_ct": ContentType.objects.get_for_model(clinician).pk, "owner_pk": clinician.pk,
     }
     return users, objects, values

@@ -49,6 +49,16 @@ class PartPagesMixin:
         request.aids_part = part
         return self.changeform_view(request, str(pk))
 
+    def item_view(self, request, pk, key, item):
+        """One benefit or risk in full, on a page of its own."""
+        part = PART_BY_KEY.get(key)
+        if part is None or not part.item_inlines:
+            raise Http404(f"No items of their own in part {key!r}.")
+        version = self._version_or_404(request, pk)
+        request.aids_item = get_object_or_404(part.item_model, pk=item, version=version)
+        request.aids_part = part
+        return self.changeform_view(request, str(pk))
+
     def grid_view(self, request, pk, option):
         """The option grid's answers for one option."""
         version = self._version_or_404(request, pk)

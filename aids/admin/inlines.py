@@ -10,6 +10,8 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import FilteredSelectMultiple
 from django.db import models
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.text import capfirst
 
 from aids.models import (
@@ -158,16 +160,64 @@ class OperationFormInline(PartInline, admin.TabularInline):
     verbose_name_plural = "forms of the operation (and the pain each is for)"
 
 
-class SectionInline(PartInline, admin.StackedInline):
+class ItemInline(PartInline, admin.StackedInline):
+    """One item in full, on its own page (``part/<key>/<pk>/``): a single row."""
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request).prefetch_related("references")
+        item = getattr(request, "aids_item", None)
+        return qs.filter(pk=item.pk) if item is not None else qs
+
+    def has_add_permission(self, request, obj=None):
+        # New items are added on the part page's table.
+        return getattr(request, "aids_item", None) is None and super().has_add_permission(request, obj)
+
+
+class ItemListInline(PartInline, admin.TabularInline):
+    """A part's items in short on its page: what tells one from another, and a link
+    to each item's own page for the rest."""
+
+    readonly_fields = ("edit_in_full",)
+    # Narrow enough that the row, its link included, fits a laptop's width.
+    formfield_overrides = {
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 26})},
+        models.CharField: {"widget": forms.TextInput(attrs={"size": 28})},
+    }
+    part_key = ""
+
+    @admin.display(description="the rest")
+    def edit_in_full(self, obj):
+        if obj is None or obj.pk is None:
+            return "Save first, then edit in full."
+        url = reverse("admin:aids_aidversion_item", args=[obj.version_id, self.part_key, obj.pk])
+        return format_html('<a href="{}">Edit in full<span class="visually-hidden">: {}</span></a>',
+                           url, obj)
+
+
+class SectionInline(ItemInline):
     model = Section
-    fields = (("order", "heading"), "summary", "body", "forms")
+    fields = (("order", "heading"), "summary", "body", "forms", "references")
     verbose_name = "about section"
     formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 6, "cols": 80})}}
 
 
-class OutcomeInline(PartInline, admin.StackedInline):
-    def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("references")
+class SectionListInline(ItemListInline):
+    model = Section
+    fields = ("order", "heading", "summary", "edit_in_full")
+    verbose_name = "about section"
+    part_key = "sections"
+
+
+class OutcomeInline(ItemInline):
+    """A benefit or risk in full."""
+
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 6, "cols": 80})}}
+
+
+class OutcomeListInline(ItemListInline):
+    """Benefits or risks in short: order, title, how likely."""
+
+    fields = ("order", "title", "likelihood", "numerator", "denominator", "unknown_reason", "edit_in_full")
 
 
 class BenefitInline(OutcomeInline):
@@ -188,6 +238,16 @@ class RiskInline(OutcomeInline):
                                    "time_frame")}),
         ("Evidence", {"fields": (("certainty", "certainty_note"), "references")}),
     )
+
+
+class BenefitListInline(OutcomeListInline):
+    model = Benefit
+    part_key = "benefits"
+
+
+class RiskListInline(OutcomeListInline):
+    model = Risk
+    part_key = "risks"
 
 
 class CriterionInline(PartInline, admin.TabularInline):

@@ -4,7 +4,9 @@ quality finding is to be fixed.
 A version is edited part by part (``PARTS``): its overview (the version's own
 fields, the parts with their counts and findings, what changed) is the change
 page, and each part has a page of its own (``aidversion/<pk>/part/<key>/``),
-the option grid one page per option. ``finding_links`` turns each quality
+the option grid one page per option. Sections, benefits and risks, the longest
+parts, list their items in a short table on the part page (heading or title, and
+how likely), each item edited in full on a page of its own (``part/<key>/<item pk>/``). ``finding_links`` turns each quality
 finding's location (human words, from ``aids.quality``) into the address of the
 field it is about: the part page and the field's id as an anchor.
 """
@@ -15,6 +17,7 @@ from django.urls import reverse
 
 from aids.admin.inlines import (
     BenefitInline,
+    BenefitListInline,
     ContributorInline,
     CriterionInline,
     GridAnswerInline,
@@ -23,7 +26,9 @@ from aids.admin.inlines import (
     OptionInline,
     ReferenceInline,
     RiskInline,
+    RiskListInline,
     SectionInline,
+    SectionListInline,
     UnderstandingQuestionInline,
     ValueStatementInline,
 )
@@ -43,14 +48,36 @@ class Part:
     # Interchange names whose changes show under this part (see aids.admin.diff).
     diff_names: tuple = ()
     help: str = ""
+    # When set, the part page lists the items (``inlines``, a short table) and each
+    # item is edited in full on a page of its own with these inlines.
+    item_inlines: tuple = ()
 
+    @property
+    def item_model(self):
+        return self.item_inlines[0].model if self.item_inlines else None
+
+
+ITEM_HELP = (
+    "Each {item} in short: its order, title and how likely. Its description, severity, "
+    "forms, time frame, evidence and references are on its own page: follow "
+    '"Edit in full". A new {item} is added here first, then written in full there.'
+)
+
+SECTION_HELP = (
+    "Each section in short: its order, heading and summary. Its text, forms and "
+    'references are on its own page: follow "Edit in full". A new section is added '
+    "here first, then written in full there."
+)
 
 PARTS = (
     Part("forms", "Forms of the operation", (OperationFormInline,), ("operation_forms",),
          ("operation_forms",), "Each form and the pain it is for: items say which forms they apply to."),
-    Part("sections", "About sections", (SectionInline,), ("sections",), ("sections",)),
-    Part("benefits", "Benefits", (BenefitInline,), ("benefits",), ("benefits",)),
-    Part("risks", "Risks", (RiskInline,), ("risks",), ("risks",)),
+    Part("sections", "About sections", (SectionListInline,), ("sections",), ("sections",),
+         SECTION_HELP, item_inlines=(SectionInline,)),
+    Part("benefits", "Benefits", (BenefitListInline,), ("benefits",), ("benefits",),
+         ITEM_HELP.format(item="benefit"), item_inlines=(BenefitInline,)),
+    Part("risks", "Risks", (RiskListInline,), ("risks",), ("risks",),
+         ITEM_HELP.format(item="risk"), item_inlines=(RiskInline,)),
     Part("criteria", "Last-resort criteria", (CriterionInline,), ("criteria",), ("criteria",)),
     Part("options", "Options and grid questions", (OptionInline, GridQuestionInline),
          ("options", "grid_questions"), ("options", "grid_questions", "grid_answers"),
@@ -68,11 +95,13 @@ GRID = Part("grid", "Option grid answers", (GridAnswerInline,), ("grid_answers",
 VERSION = "version"  # the overview page: the version's own fields
 
 
-def part_url(version, key, option=None):
+def part_url(version, key, option=None, item=None):
     if key == VERSION:
         return reverse("admin:aids_aidversion_change", args=[version.pk])
     if key == GRID.key:
         return reverse("admin:aids_aidversion_grid", args=[version.pk, option])
+    if item is not None:
+        return reverse("admin:aids_aidversion_item", args=[version.pk, key, item])
     return reverse("admin:aids_aidversion_part", args=[version.pk, key])
 
 
@@ -81,6 +110,7 @@ class Anchor:
     part: str  # a Part key, VERSION or "grid"
     element_id: str = ""  # the field's id on that page ("" for the page itself)
     option: int | None = None  # the option of a grid page
+    item: int | None = None  # the benefit or risk of an item page
 
 
 # The overview's own fields, by the location the quality report gives them.
@@ -98,6 +128,11 @@ _OUTCOME_SUFFIX = {
     "title": "title", "description": "description", "time frame": "time_frame",
     "note on certainty": "certainty_note", "why the figure is not known": "unknown_reason",
 }
+
+
+def _item_field(prefix, name):
+    # An item page shows one row of its part's formset: row 0.
+    return f"{prefix}-0" if name == "references" else f"id_{prefix}-0-{name}"
 
 
 def _row_field(prefix, index, name):
@@ -127,17 +162,22 @@ def anchors(content):
 
     for i, s in enumerate(content.sections):
         loc = _loc("Section", i + 1, s.heading)
-        put(f"{loc}, heading", Anchor("sections", f"id_sections-{i}-heading"))
-        put(f"{loc}, text", Anchor("sections", f"id_sections-{i}-body"))
-        put(loc, Anchor("sections", f"sections-{i}"))
+        put(f"{loc}, heading", Anchor("sections", _item_field("sections", "heading"), item=s.pk))
+        put(f"{loc}, summary", Anchor("sections", _item_field("sections", "summary"), item=s.pk))
+        put(f"{loc}, text", Anchor("sections", _item_field("sections", "body"), item=s.pk))
+        put(loc, Anchor("sections", "sections-0", item=s.pk))
+        # A figure without a source: the section's references chooser.
+        for part in ("summary", "text"):
+            put(f"{loc}, {part}", Anchor("sections", _item_field("sections", "references"), item=s.pk),
+                "figure-without-reference")
     for kind, prefix, items in (("Benefit", "benefits", content.benefits), ("Risk", "risks", content.risks)):
         for i, o in enumerate(items):
             loc = _loc(kind, i + 1, o.title)
-            put(loc, Anchor(prefix, f"{prefix}-{i}"))
+            put(loc, Anchor(prefix, f"{prefix}-0", item=o.pk))
             for code, name in _OUTCOME_CODE_FIELD.items():
-                put(loc, Anchor(prefix, _row_field(prefix, i, name)), code)
+                put(loc, Anchor(prefix, _item_field(prefix, name), item=o.pk), code)
             for suffix, name in _OUTCOME_SUFFIX.items():
-                put(f"{loc}, {suffix}", Anchor(prefix, _row_field(prefix, i, name)))
+                put(f"{loc}, {suffix}", Anchor(prefix, _item_field(prefix, name), item=o.pk))
     for i, c in enumerate(content.criteria):
         loc = _loc("Criterion", i + 1, c.statement)
         put(f"{loc}, statement", Anchor("criteria", f"id_criteria-{i}-statement"))
@@ -172,7 +212,7 @@ def anchor_for(table, finding):
 
 
 def anchor_url(version, anchor):
-    url = part_url(version, anchor.part, anchor.option)
+    url = part_url(version, anchor.part, anchor.option, anchor.item)
     return f"{url}#{anchor.element_id}" if anchor.element_id else url
 
 

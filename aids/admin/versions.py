@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, render
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -199,7 +200,11 @@ class AidVersionAdmin(PartPagesMixin, SimpleHistoryAdmin):
     def get_inlines(self, request, obj):
         # The overview edits the version's own fields; each part has its own page.
         part = _part(request)
-        return list(part.inlines) if part is not None and obj is not None else []
+        if part is None or obj is None:
+            return []
+        if getattr(request, "aids_item", None) is not None:
+            return list(part.item_inlines)
+        return list(part.inlines)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if _part(request) is not None:
@@ -210,6 +215,12 @@ class AidVersionAdmin(PartPagesMixin, SimpleHistoryAdmin):
         part = _part(request)
         if part is None or "_continue" in request.POST:
             return super().response_change(request, obj)
+        item = getattr(request, "aids_item", None)
+        if item is not None:
+            # "Save" on an item page goes back to its part's table.
+            self.message_user(request, f"{capfirst(item._meta.verbose_name)} “{item}” of {obj} saved.",
+                              messages.SUCCESS)
+            return HttpResponseRedirect(part_url(obj, part.key))
         # "Save" on a part page goes back to the overview, with the admin's message.
         self.message_user(request, f"{part.label} of {obj} saved.", messages.SUCCESS)
         return HttpResponseRedirect(part_url(obj, VERSION))
@@ -248,6 +259,7 @@ class AidVersionAdmin(PartPagesMixin, SimpleHistoryAdmin):
         return [
             path("<int:pk>/part/<slug:key>/", view(self.part_view), name="aids_aidversion_part"),
             path("<int:pk>/part/grid/<int:option>/", view(self.grid_view), name="aids_aidversion_grid"),
+            path("<int:pk>/part/<slug:key>/<int:item>/", view(self.item_view), name="aids_aidversion_item"),
             path("<int:pk>/preview/", view(self.preview_view), name="aids_aidversion_preview"),
             path("<int:pk>/publish/", view(self.publish_view), name="aids_aidversion_publish"),
             path("<int:pk>/new-draft/", view(require_POST(self.new_draft_view)),
@@ -275,17 +287,32 @@ class AidVersionAdmin(PartPagesMixin, SimpleHistoryAdmin):
             context["aids_parts_nav"] = self._parts_nav(obj, content, report, request, diff)
             if part is not None:
                 option = getattr(request, "aids_grid_option", None)
-                here = part_url(obj, part.key, option.pk if option else None)
+                item = getattr(request, "aids_item", None)
+                here = part_url(obj, part.key, option.pk if option else None, item.pk if item else None)
+
+                def on_this_page(finding):
+                    # A part page's table also answers for its items' own pages.
+                    url = links.get(finding, "").split("#")[0]
+                    return url == here or (part.item_inlines and item is None and url.startswith(here))
+
                 context["quality_report"] = QualityReport(
-                    errors=[f for f in report.errors if links.get(f, "").split("#")[0] == here],
-                    warnings=[f for f in report.warnings if links.get(f, "").split("#")[0] == here],
+                    errors=[f for f in report.errors if on_this_page(f)],
+                    warnings=[f for f in report.warnings if on_this_page(f)],
                 )
-                label = f"{part.label}: {option.name}" if option else part.label
+                if option:
+                    label = f"{part.label}: {option.name}"
+                elif item:
+                    label = f"{part.label}: {item}"
+                else:
+                    label = part.label
                 context.update({
                     "title": f"{label} - {obj}",
                     "subtitle": None,
                     "aids_part_label": label,
                     "aids_grid_option": option,
+                    "aids_item": item,
+                    **(self._item_neighbours(obj, part, item) if item else {}),
+                    "aids_part_url": part_url(obj, part.key, option.pk if option else None),
                     "aids_options": content.options if part.key in ("options", GRID.key) else (),
                     "show_save_and_add_another": False,
                     "show_delete": False,
@@ -303,6 +330,21 @@ class AidVersionAdmin(PartPagesMixin, SimpleHistoryAdmin):
                     "version_diff": diff,
                 })
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+    @staticmethod
+    def _item_neighbours(version, part, item):
+        """Where an item page's item stands among its part's: position, previous, next."""
+        rows = [(o.pk, str(o)) for o in part.item_model.objects.filter(version=version)
+                .order_by("order", "pk")]
+        index = [pk for pk, _title in rows].index(item.pk)
+
+        def link(i):
+            if 0 <= i < len(rows):
+                return part_url(version, part.key, item=rows[i][0]), rows[i][1]
+            return None
+
+        return {"aids_item_position": (index + 1, len(rows)),
+                "aids_item_previous": link(index - 1), "aids_item_next": link(index + 1)}
 
     def history_view(self, request, object_id, extra_context=None):
         version = self.get_object(request, object_id)
