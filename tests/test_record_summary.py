@@ -176,9 +176,14 @@ def test_the_appendix_is_content_shown_identified_by_version_and_digest(clinicia
         assert recorded not in before, recorded
 
 
-def test_the_realistic_record_keeps_its_page_budgets():
+@pytest.mark.parametrize("links", [False, True], ids=["no-public-address", "with-both-qr-codes"])
+def test_the_realistic_record_keeps_its_page_budgets(links):
+    if links:  # the reading-at-home and CollaboRATE links and their QR codes fit the budget too
+        SiteSettings(public_base_url="https://sdm.hospital.example").save()
     consultation = demo_consultation(version=demo_version(), clinician=demo_clinician())
     data = record_data(consultation=consultation, revision=1)
+    if links:
+        data.collaborate_url = "https://sdm.hospital.example/c/" + "x" * 22 + "/"
     clinical = page_texts(render_pdf(data, "clinical"))
     patient = page_texts(render_pdf(data, "patient"))
     before_appendix = next(i for i, t in enumerate(clinical) if "Appendix: content shown" in t)
