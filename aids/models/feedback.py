@@ -50,7 +50,6 @@ class CollaborateResponse(models.Model):
     class Meta:
         verbose_name = "CollaboRATE answers"
         verbose_name_plural = "CollaboRATE answers"
-        permissions = [("view_sdm_report", "Can view the shared decision-making report")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(understand__lte=9, listen__lte=9, include__lte=9),
@@ -64,3 +63,15 @@ class CollaborateResponse(models.Model):
     def top_box(self):
         """9 on all three items: how the authors score it (a proportion over many answers)."""
         return self.understand == self.listen == self.include == 9
+
+
+class SdmReport(CollaborateResponse):
+    """The admin's aggregate report for clinical leads (``aids.reports``): a proxy with no
+    rows of its own, so the report has its own permission and its own place in the admin."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "shared decision-making report"
+        verbose_name_plural = "shared decision-making report"
+        default_permissions = ()
+        permissions = [("view_sdm_report", "Can view the shared decision-making report")]
