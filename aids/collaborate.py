@@ -89,6 +89,11 @@ def invite_issue(*, consultation, channel=CollaborateInvite.Channel.SHARED_SCREE
     return token
 
 
+def collaborate_answered(consultation):
+    """True once the patient has answered (never which answers: they are not shown back)."""
+    return CollaborateResponse.objects.filter(consultation_id=consultation.pk).exists()
+
+
 def invite_open(token, *, now=None):
     """The invite ``token`` names, if it may still be answered; else ``InviteRefused``."""
     now = now or timezone.now()

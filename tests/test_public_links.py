@@ -180,3 +180,35 @@ def test_record_data_reading_url_follows_the_site_setting(clinician):
     data = record_data(consultation=consultation)
     assert data.reading_url == f"{BASE}/a/tractotomy/{consultation.version.number}/"
     assert qr_texts(render_pdf(data, "patient")) == [data.reading_url]
+
+
+def test_shared_screen_offers_the_questions_once_the_record_is_final(clinician, clinician_client):
+    consultation = make_recorded_consultation(clinician, final=True)
+    record_url = f"/consultations/{consultation.pk}/record/"
+    assert "Open the questions for the patient, on this screen" in (
+        clinician_client.get(record_url).content.decode())
+    opened = clinician_client.post(f"/consultations/{consultation.pk}/collaborate/")
+    assert opened.status_code == 302 and opened["Location"].endswith("?screen=shared")
+    page = clinician_client.get(opened["Location"])
+    html = page.content.decode()
+    assert "Your clinician has stepped away" in html
+    assert consultation.patient_ref not in html and "Log out" not in html
+    invite = CollaborateInvite.objects.get(consultation=consultation)
+    assert invite.channel == CollaborateInvite.Channel.SHARED_SCREEN
+    done = clinician_client.post(opened["Location"], ANSWERS)
+    assert "You can now hand the screen back." in done.content.decode()
+    after = clinician_client.get(record_url).content.decode()
+    assert "The patient has answered the three CollaboRATE questions" in after
+    assert "Open the questions for the patient" not in after
+    section = after.split('id="collaborate-heading"', 1)[1].split("</section>", 1)[0]
+    assert not any(f">{n}<" in section for n in "789")  # the answers are never shown back
+    again = clinician_client.post(f"/consultations/{consultation.pk}/collaborate/")
+    assert again["Location"] == record_url
+    assert CollaborateInvite.objects.filter(consultation=consultation).count() == 1
+
+
+def test_shared_screen_questions_are_not_offered_before_the_record_is_final(clinician, clinician_client):
+    consultation = make_recorded_consultation(clinician)
+    response = clinician_client.post(f"/consultations/{consultation.pk}/collaborate/")
+    assert response["Location"] == f"/consultations/{consultation.pk}/record/"
+    assert not CollaborateInvite.objects.exists()
