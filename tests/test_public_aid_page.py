@@ -118,3 +118,18 @@ def test_reading_url_needs_the_base_url_setting():
     assert reading_url(version) == ""
     SiteSettings(public_base_url="https://sdm.hospital.example/").save()
     assert reading_url(version) == f"https://sdm.hospital.example/a/tractotomy/{version.number}/"
+
+
+def test_administrator_sets_the_public_address_in_site_settings(admin_client):
+    response = admin_client.post("/admin/aids/sitesettings/add/", {
+        "team_name": "Pain team", "contact_details": "", "questions_later": "",
+        "public_base_url": "not an address", "collaborate_link_days": "0"})
+    assert response.status_code == 200  # refused, with what was typed kept
+    html = response.content.decode()
+    assert "Enter a valid URL." in html and 'value="not an address"' in html
+    assert "Ensure this value is greater than or equal to 1." in html
+    admin_client.post("/admin/aids/sitesettings/add/", {
+        "team_name": "Pain team", "contact_details": "", "questions_later": "",
+        "public_base_url": "https://sdm.hospital.example", "collaborate_link_days": "2"})
+    site = SiteSettings.current()
+    assert (site.public_base_url, site.collaborate_link_days) == ("https://sdm.hospital.example", 2)

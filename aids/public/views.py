@@ -24,6 +24,10 @@ from aids.readmodel import grid_answers, topic_items
 from aids.vocabulary import STEPS, TOPIC_BY_KEY, content_topic_order
 
 PUBLIC_STATUSES = (AidVersion.Status.PUBLISHED, AidVersion.Status.RETIRED)
+# The topics' headings in the patient's words (the walkthrough's are the clinician's).
+TOPIC_TITLES = {"benefits": "Possible benefits", "risks": "Possible risks",
+                "criteria": "When this procedure is considered",
+                "alternatives": "The choices, side by side"}
 CACHE_SECONDS = 3600  # the page changes only when a newer version is published
 
 
@@ -60,7 +64,7 @@ def aid_page(request, slug, number):
     for key in content_topic_order(version):
         topic = TOPIC_BY_KEY[key]
         items = list(topic_items(version, key, with_forms=False))
-        topics.append({"key": key, "title": STEPS[key].title, "items": items,
+        topics.append({"key": key, "title": TOPIC_TITLES.get(key, STEPS[key].title), "items": items,
                        "rows": [{"item": i, "form": None, "open": False} for i in items]})
     grid_answers(version)  # the option grid's questions and answers, prefetched
     response = render(request, "public/aid.html", {

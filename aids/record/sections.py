@@ -387,9 +387,9 @@ def at_home(ctx):
             Paragraph(esc(gettext("Three questions about your visit, to answer on your own if "
                                   "you wish (CollaboRATE)")), s["cell_bold"]),
             Paragraph(esc(d.collaborate_url), s["cell"]),
-            Paragraph(esc(gettext("The link works once, until %(date)s. Your answers are not "
-                                  "shown to the clinician you saw.") % {"date": until}),
-                      s["small"])]])
+            Paragraph(esc((gettext("The link works once, until %(date)s.") % {"date": until}
+                           if until else gettext("The link works once.")) + " " + gettext(
+                "Your answers are not shown to the clinician you saw.")), s["small"])]])
     story = heading(ctx, "at_home", room=8)
     if not rows:
         return story + [Paragraph(esc(gettext(
