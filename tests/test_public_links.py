@@ -212,3 +212,15 @@ def test_shared_screen_questions_are_not_offered_before_the_record_is_final(clin
     response = clinician_client.post(f"/consultations/{consultation.pk}/collaborate/")
     assert response["Location"] == f"/consultations/{consultation.pk}/record/"
     assert not CollaborateInvite.objects.exists()
+
+
+def test_answering_through_one_link_closes_the_consultations_other_links(clinician, clinician_client):
+    consultation = final_with_links(clinician)
+    printed = survey_path(consultation)
+    opened = clinician_client.post(f"/consultations/{consultation.pk}/collaborate/")
+    assert Client().post(opened["Location"], ANSWERS).status_code == 200
+    refused = Client().post(printed, {"understand": "1", "listen": "1", "include": "1"})
+    assert refused.status_code == 410 and "These questions have been answered" in (
+        refused.content.decode())
+    answers = CollaborateResponse.objects.get(consultation=consultation)
+    assert (answers.understand, answers.listen, answers.include) == (7, 9, 8)
