@@ -1,14 +1,10 @@
 """The public reading-at-home page of a published aid version (aids/public/views.py):
 no login, no patient data, no cookie, the walkthrough's layers, cacheable."""
 
-import re
-
 import pytest
 from django.contrib.sessions.models import Session
-from django.test import Client
 from django.urls import reverse
 
-from aids.consultations import consultation_start
 from aids.models import SiteSettings
 from aids.public_links import reading_url
 from aids.publishing import version_new_draft, version_publish

@@ -14,14 +14,15 @@ post could only do what the link's holder can).
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import condition, require_http_methods
 
 from aids import collaborate
 from aids.models import AidVersion
-from aids.readmodel import grid_answers, topic_items
-from aids.vocabulary import STEPS, TOPIC_BY_KEY, content_topic_order
+from aids.readmodel import grid_answers, references_prefetch, topic_items
+from aids.vocabulary import STEPS, content_topic_order
 
 PUBLIC_STATUSES = (AidVersion.Status.PUBLISHED, AidVersion.Status.RETIRED)
 # The topics' headings in the patient's words (the walkthrough's are the clinician's).
@@ -62,14 +63,13 @@ def aid_page(request, slug, number):
     newest = _newest_number(version)
     topics = []
     for key in content_topic_order(version):
-        topic = TOPIC_BY_KEY[key]
         items = list(topic_items(version, key, with_forms=False))
         topics.append({"key": key, "title": TOPIC_TITLES.get(key, STEPS[key].title), "items": items,
                        "rows": [{"item": i, "form": None, "open": False} for i in items]})
     grid_answers(version)  # the option grid's questions and answers, prefetched
     response = render(request, "public/aid.html", {
         "version": version, "topics": topics,
-        "sections": list(version.sections.prefetch_related("references")),
+        "sections": list(version.sections.prefetch_related(references_prefetch())),
         "references": list(version.references.all()),
         "contributors": [c for c in version.contributors.all() if c.names_a_person],
         "newest": newest if newest and newest != version.number else None,
@@ -80,8 +80,6 @@ def aid_page(request, slug, number):
 
 
 def _newer_path(version, newest):
-    from django.urls import reverse
-
     if not newest or newest == version.number:
         return ""
     return reverse("public_aid", args=[version.aid.slug, newest])
