@@ -70,6 +70,7 @@ def test_collaborate_page_is_axe_clean_and_answers_by_keyboard(browser, live_ser
         page.wait_for_load_state()
         assert "Please choose a number for 2 questions" in page.content()
         assert axe_violations(page) == []
+        screenshot(page, "collaborate-phone-error")
         first = page.get_by_role("group", name="1. How much effort was made to help you "
                                  "understand your health issues?")
         assert first.get_by_label("7").is_checked()  # kept
