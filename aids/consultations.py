@@ -45,6 +45,7 @@ from aids.models import (
     ValueRating,
     ValueStatement,
 )
+from aids.collaborate import collaborate_link, invite_store
 from aids.models.consultation import NOTE_LIMIT, NOT_SURE_SITE
 from aids.record.storage import (
     RecordGenerationError, RecordGlyphsMissing, record_render, record_store,
@@ -549,7 +550,9 @@ def record_finalize(*, consultation, user):
             return snapshot, False
         snapshot.status = Consultation.Status.FINAL  # as the record will show it
         snapshot.finalized_at = timezone.now()
-        rendered = _render(snapshot, user)
+        # The patient copy prints a one-time CollaboRATE link; only its hash is stored.
+        token, link = collaborate_link(snapshot.finalized_at)
+        rendered = _render(snapshot, user, collaborate=link)
         with transaction.atomic():
             locked = Consultation.objects.select_for_update().get(pk=consultation.pk)
             if locked.is_final:
@@ -561,6 +564,8 @@ def record_finalize(*, consultation, user):
             locked.save(update_fields=["status", "finalized_at", "updated_at"])
             audit_record(consultation=locked, user=user, action=AuditEvent.Action.FINALIZED)
             record_store(consultation=locked, rendered=rendered)
+            if token:
+                invite_store(consultation=locked, token=token, expires_at=link[1])
         consultation.refresh_from_db()
         return locked, True
     raise _changing()

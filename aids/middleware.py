@@ -109,6 +109,10 @@ class AskForReasonMiddleware:
         return redirect(f"{target}?{urlencode({'next': request.get_full_path()})}")
 
 
+def _public(response):
+    return "public" in {d.strip().split("=")[0] for d in response["Cache-Control"].split(",")}
+
+
 class NoStoreMiddleware:
     """Nothing the app answers is kept by a browser or a proxy cache: pages show patient
     data, and a shared workstation's Back button must not show them after logging out.
@@ -121,6 +125,8 @@ class NoStoreMiddleware:
         response = self.get_response(request)
         if not response.has_header("Cache-Control"):
             add_never_cache_headers(response)
+        elif _public(response):
+            pass  # a page that holds no patient data and says so (aids/public/): cacheable
         elif "no-store" not in response["Cache-Control"]:
             patch_cache_control(response, no_store=True)
         return response

@@ -22,6 +22,7 @@ from django.utils.translation import gettext
 from aids.models import (
     NOT_SURE_SITE, Consultation, GridAnswer, PatientQuestion, Reference, SiteSettings, StaffProfile,
 )
+from aids.public_links import reading_url
 from aids.vocabulary import (
     SURE_ITEMS, TOPIC_BY_KEY, rating_text, sure_clean, sure_conflict, sure_score, topic_order,
 )
@@ -254,6 +255,10 @@ class RecordData:
     values: list  # [ValueRow]
     questions: list
     understanding: list  # [Understood]
+    # The one-time CollaboRATE link the patient copy prints, and when it stops working
+    # (set by ``record_render`` at finalization; empty otherwise).
+    collaborate_url: str = ""
+    collaborate_expires: object = None
 
     # What only some summaries show is read when first asked for (the review page
     # needs no grid, references or colophon; the PDF does).
@@ -301,6 +306,12 @@ class RecordData:
     def site(self):
         """The hospital's site settings (team name and contact details)."""
         return SiteSettings.current()
+
+    @cached_property
+    def reading_url(self):
+        """The public reading-at-home page of the version shown ("" when the site has no
+        public address set)."""
+        return reading_url(self.version, self.site)
 
     @cached_property
     def contributors(self):

@@ -11,5 +11,7 @@ urlpatterns = [
     path("healthz", health_views.healthz, name="healthz"),
     path("accounts/", include("aids.accounts.urls")),
     path("admin/", admin.site.urls),
+    # Public, read-only pages for patients at home (no login, no cookie): aids/public/.
+    path("", include("aids.public.urls")),
     path("", include("aids.walkthrough.urls")),
 ]

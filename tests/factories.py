@@ -225,3 +225,36 @@ def make_recorded_consultation(clinician, *, final=False, **fields):
     if final:
         record_finalize(consultation=consultation, user=clinician)
     return consultation
+
+
+def make_final_consultation(clinician, *, discussed=(), skipped=(), sure_before=None,
+                            sure_after=None, collaborate=None):
+    """A consultation finalized through ``record_finalize`` with the items of the topics
+    ``discussed`` (topic keys) marked as discussed, ``skipped`` topics skipped, the SURE
+    answers given, and, when ``collaborate`` is (understand, listen, include), those
+    CollaboRATE answers sent through a one-time link. Pins the current published version
+    (publishes the tractotomy aid first unless one is)."""
+    from aids.collaborate import invite_issue, response_submit
+    from aids.consultations import consultation_start, record_finalize
+    from aids.models import Aid, Consultation, ItemRecord
+    from aids.vocabulary import TOPIC_BY_KEY
+
+    aid = Aid.objects.filter(slug="tractotomy").first()
+    if not (aid and aid.current_version()):
+        make_published()
+    consultation = consultation_start(clinician=clinician, patient_ref=f"P-{next(_counter)}")
+    version = consultation.version
+    for key in discussed:
+        topic = TOPIC_BY_KEY[key]
+        for item in getattr(version, topic.relation).all():
+            ItemRecord.objects.create(consultation=consultation, kind=topic.kind, item_id=item.pk,
+                                      discussed=True)
+    Consultation.objects.filter(pk=consultation.pk).update(
+        skipped_topics=list(skipped), sure_before=sure_before or {}, sure_after=sure_after or {})
+    consultation.refresh_from_db()
+    record_finalize(consultation=consultation, user=clinician)
+    if collaborate:
+        token = invite_issue(consultation=consultation)
+        response_submit(token=token, answers=dict(zip(("understand", "listen", "include"),
+                                                      collaborate)))
+    return consultation

@@ -1,4 +1,5 @@
-"""Every page needs login except login, static files and the health check.
+"""Every page needs login except login, static files, the health check and the public
+pages (reading at home, CollaboRATE), which hold no patient data.
 
 The URLconf is walked, so a view added later cannot forget.
 """
@@ -9,7 +10,8 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 # Views that may be reached without logging in, by URL name.
-PUBLIC = {"login", "healthz", "admin:login"}
+# The public pages (aids/public/) hold no patient data: reading at home and CollaboRATE.
+PUBLIC = {"login", "healthz", "admin:login", "public_aid", "collaborate"}
 
 SAMPLE = {"int": "1", "str": "x", "slug": "x", "path": "x", "uuid": "00000000-0000-0000-0000-000000000000"}
 

@@ -214,10 +214,11 @@ def test_each_copy_puts_what_its_reader_needs_first():
     assert COPIES["clinical"].sections == (
         "header", "statement", "summary", "signature", "discussed", "values", "questions",
         "understanding", "plan_in_full", "addenda", "appendix", "colophon")
-    # The patient copy: where they are and who to ask first; no appendix.
+    # The patient copy: where they are and who to ask first; no appendix. The addresses
+    # to read at home and to answer CollaboRATE follow what was not talked about.
     assert COPIES["patient"].sections == (
         "header", "statement", "patient_summary", "discussed", "questions", "values", "sure",
-        "not_discussed", "addenda", "references", "colophon")
+        "not_discussed", "at_home", "addenda", "references", "colophon")
 
 
 def test_not_discussed_lists_skipped_topics_and_unticked_items(clinician):

@@ -118,14 +118,16 @@ def test_site_settings_are_one_row_the_administrator_edits_in_the_admin(admin_cl
     response = admin_client.get(changelist)
     assert response.status_code == 302 and response["Location"].endswith("/add/")
     response = admin_client.post(reverse("admin:aids_sitesettings_add"), {
-        "team_name": "Pain team", "contact_details": "Call 123", "questions_later": ""})
+        "team_name": "Pain team", "contact_details": "Call 123", "questions_later": "",
+        "public_base_url": "", "collaborate_link_days": "7"})
     assert response.status_code == 302
     assert SiteSettings.current().contact_details == "Call 123"
     response = admin_client.get(changelist)
     assert response["Location"].endswith(reverse("admin:aids_sitesettings_change", args=[1]))
     assert admin_client.get(reverse("admin:aids_sitesettings_add")).status_code == 403
     bad = admin_client.post(reverse("admin:aids_sitesettings_change", args=[1]), {
-        "team_name": "Pain\nteam", "contact_details": "Call 123", "questions_later": ""})
+        "team_name": "Pain\nteam", "contact_details": "Call 123", "questions_later": "",
+        "public_base_url": "", "collaborate_link_days": "7"})
     assert bad.status_code == 200 and "Keep this on one line" in bad.content.decode()
     assert "Pain\nteam" in bad.content.decode()  # what was typed is kept in the form
 
@@ -176,9 +178,14 @@ def test_the_appendix_is_content_shown_identified_by_version_and_digest(clinicia
         assert recorded not in before, recorded
 
 
-def test_the_realistic_record_keeps_its_page_budgets():
+@pytest.mark.parametrize("links", [False, True], ids=["no-public-address", "with-both-qr-codes"])
+def test_the_realistic_record_keeps_its_page_budgets(links):
+    if links:  # the reading-at-home and CollaboRATE links and their QR codes fit the budget too
+        SiteSettings(public_base_url="https://sdm.hospital.example").save()
     consultation = demo_consultation(version=demo_version(), clinician=demo_clinician())
     data = record_data(consultation=consultation, revision=1)
+    if links:
+        data.collaborate_url = "https://sdm.hospital.example/c/" + "x" * 22 + "/"
     clinical = page_texts(render_pdf(data, "clinical"))
     patient = page_texts(render_pdf(data, "patient"))
     before_appendix = next(i for i, t in enumerate(clinical) if "Appendix: content shown" in t)

@@ -85,6 +85,16 @@ TABLE = {
         "get", "/consultations/{final}/record/1/{variant}.pdf", S(RECORD.format(owner=200))),
     "consultations/<int:pk>/record/<int:revision>/<str:variant>.fhir.json": (
         "get", "/consultations/{final}/record/1/{variant}.fhir.json", S(RECORD.format(owner=200))),
+    # Patients at home: the public reading page and the CollaboRATE page (a token that
+    # names no invite answers 404), no login; starting CollaboRATE on the shared screen is
+    # the owner's.
+    "a/<slug:slug>/<int:number>/": ("get", "/a/{aid_slug}/{version_number}/",
+                                    S("200 200 200 200 200 200 200")),
+    "c/<str:token>/": ("get", "/c/no-such-token/", S("404 404 404 404 404 404 404")),
+    "consultations/<int:pk>/collaborate/": ("post", "/consultations/{final}/collaborate/",
+                                            S(OWNER_ONLY.format(owner=302))),
+    # The shared decision-making report: its own permission (a superuser has every one).
+    "admin/aids/sdmreport/": ("get", "/admin/aids/sdmreport/", S("302 302 302 403 403 302 200")),
     # The admin: staff only (anyone else is sent to its login page), then by permission.
     "admin/": ("get", "/admin/", S("302 302 302 200 200 302 200")),
     # Someone logged in without staff status sees the admin's login page, saying so.
@@ -198,6 +208,7 @@ def world(client, clinician, other_clinician):
         "version": version.pk, "version_history": version.history.latest().history_id,
         "option": version.options.first().pk,
         "risk": version.risks.first().pk,
+        "aid_slug": version.aid.slug, "version_number": version.number,
         "user_ct": ContentType.objects.get_for_model(clinician).pk, "owner_pk": clinician.pk,
     }
     return users, objects, values

@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.db import models
 from django.urls import reverse
 
 from aids.models import SiteSettings, StaffProfile, Team
@@ -15,7 +16,10 @@ class SiteSettingsAdmin(admin.ModelAdmin):
     fieldsets = [
         ("Printed on the patient copy of every record",
          {"fields": ["team_name", "contact_details", "questions_later"]}),
+        ("Reading at home and CollaboRATE (links and QR codes on the patient copy)",
+         {"fields": ["public_base_url", "collaborate_link_days"]}),
     ]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def has_add_permission(self, request):
         return super().has_add_permission(request) and not SiteSettings.objects.exists()

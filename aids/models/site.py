@@ -8,6 +8,7 @@ hospital fills it in, and the record then says "not recorded".
 """
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from aids.models.consultation import validate_single_line
@@ -29,6 +30,17 @@ class SiteSettings(models.Model):
         "if the patient has questions later", max_length=1000, blank=True,
         help_text="What a patient should do with questions after the visit. Empty: the record "
         "says to contact the team above, or their GP or specialist nurse.")
+    public_base_url = models.URLField(
+        "public address of this site", max_length=200, blank=True,
+        help_text="The address patients reach this site at from home, e.g. "
+        "\"https://sdm.hospital.example\". The patient copy prints links (and QR codes) to the "
+        "reading-at-home page and the CollaboRATE questions under it. Empty: no link is printed.")
+    collaborate_link_days = models.PositiveSmallIntegerField(
+        "days a CollaboRATE link works", default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text="The one-time link to the three CollaboRATE questions printed on the patient "
+        "copy stops working after this many days. Its authors advise answering within 24-48 "
+        "hours of the visit; 7 days leaves time for a record read later at home.")
 
     class Meta:
         verbose_name = "site settings"

@@ -62,6 +62,7 @@ PATIENT_LABELS = {
     "not_discussed": _("What we did not talk about"),
     "addenda": _("Later additions to this record"),
     "references": _("Where the information comes from"), "colophon": _("About this information"),
+    "at_home": _("Reading at home, and your view of the visit"),
 }
 
 # The clinical copy: page 1 is the summary (and the signature line), then each topic
@@ -72,7 +73,7 @@ CLINICAL_SECTIONS = ("header", "statement", "summary", "signature", "discussed",
                      "colophon")
 # The patient copy: where they are and who to ask first, then what was talked about.
 PATIENT_SECTIONS = ("header", "statement", "patient_summary", "discussed", "questions", "values",
-                    "sure", "not_discussed", "addenda", "references", "colophon")
+                    "sure", "not_discussed", "at_home", "addenda", "references", "colophon")
 
 
 @dataclass(frozen=True)

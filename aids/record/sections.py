@@ -12,8 +12,12 @@ which could outgrow a page. Our own wording goes through Django's gettext
 in the active language once a catalogue exists; English needs none.
 """
 
+from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext, gettext_lazy, ngettext
+from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.graphics.shapes import Drawing
+from reportlab.lib.units import mm
 from reportlab.platypus import (
     CondPageBreak, HRFlowable, KeepTogether, PageBreak, Spacer, Table, TableStyle,
 )
@@ -349,6 +353,52 @@ def contact(ctx):
         ("RIGHTPADDING", (0, 0), (-1, -1), 10), ("TOPPADDING", (0, 0), (-1, -1), 0),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 8)])
     return [Spacer(1, s["base"] * 0.8), box]
+
+
+# --- Reading at home and CollaboRATE (the patient copy) ------------------------------
+
+QR_SIZE = 30 * mm
+
+
+def qr_code(url, size=QR_SIZE):
+    """A QR code of ``url``, drawn with ReportLab's own barcode module (vector, with its
+    quiet zone), ``size`` points square."""
+    widget = QrCodeWidget(url, barLevel="M", barBorder=4)
+    x0, y0, x1, y1 = widget.getBounds()
+    drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
+    drawing.add(widget)
+    return drawing
+
+
+def at_home(ctx):
+    """The address (and QR code) of the public page with the information shown, and the
+    one-time link to the three CollaboRATE questions, to answer alone."""
+    d, s = ctx.data, ctx.s
+    rows = []
+    if d.reading_url:
+        rows.append([qr_code(d.reading_url), [
+            Paragraph(esc(gettext("To read this information again, at home or with family")),
+                      s["cell_bold"]),
+            Paragraph(esc(d.reading_url), s["cell"]),
+            Paragraph(esc(gettext("The page holds no information about you.")), s["small"])]])
+    if d.collaborate_url:
+        until = long_date(timezone.localtime(d.collaborate_expires)) if d.collaborate_expires else ""
+        rows.append([qr_code(d.collaborate_url), [
+            Paragraph(esc(gettext("Three questions about your visit, to answer on your own if "
+                                  "you wish (CollaboRATE)")), s["cell_bold"]),
+            Paragraph(esc(d.collaborate_url), s["cell"]),
+            Paragraph(esc((gettext("The link works once, until %(date)s.") % {"date": until}
+                           if until else gettext("The link works once.")) + " " + gettext(
+                "Your answers are not shown to the clinician you saw.")), s["small"])]])
+    story = heading(ctx, "at_home", room=8)
+    if not rows:
+        return story + [Paragraph(esc(gettext(
+            "This hospital has not set up the web address of a page to read this information "
+            "at home. Ask the team for a printed copy.")), s["body"])]
+    w = ctx.width
+    return story + [table(rows, [QR_SIZE + 8, w - QR_SIZE - 8], ctx, [
+        ("LEFTPADDING", (0, 0), (-1, -1), 0), ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 4), ("TOPPADDING", (0, 0), (-1, -1), 2)])]
 
 
 # --- What was discussed, topic by topic -------------------------------------------
@@ -757,6 +807,7 @@ SECTIONS = {
     "summary": summary,
     "signature": signature,
     "patient_summary": patient_summary,
+    "at_home": at_home,
     "discussed": discussed,
     "values": values,
     "questions": questions,

@@ -51,12 +51,14 @@ def record_next_revision(consultation):
     return latest + 1
 
 
-def record_render(*, consultation, user, revision=None, generated_at=None, pending_addendum=None):
+def record_render(*, consultation, user, revision=None, generated_at=None, pending_addendum=None,
+                  collaborate=None):
     """Build the clinical and the patient PDF of ``revision`` (default: the next)
     from ``consultation`` as given; write nothing.
 
     ``pending_addendum`` is an addendum not stored yet (it is stored with the PDFs)
-    that the record already lists, last.
+    that the record already lists, last. ``collaborate`` is (url, expires) of the
+    one-time CollaboRATE link the patient copy prints (``aids.collaborate``).
     """
     revision = revision or record_next_revision(consultation)
     generated_at = generated_at or timezone.now()
@@ -66,6 +68,8 @@ def record_render(*, consultation, user, revision=None, generated_at=None, pendi
                            generated_at=generated_at, generated_by=user)
         if pending_addendum is not None:
             data.addenda = [*data.addenda, pending_addendum]
+        if collaborate:
+            data.collaborate_url, data.collaborate_expires = collaborate
         rendered = {key: render_pdf(data, key) for key in COPIES}
     except MissingGlyphs as exc:  # its message names characters only
         missing = exc

@@ -15,6 +15,8 @@ urlpatterns = [
     path("consultations/<int:pk>/record/", views.record, name="consultation_record"),
     path("consultations/<int:pk>/record/reason/", views.record_reason, name="record_reason"),
     path("consultations/<int:pk>/addenda/", views.addendum, name="addendum_add"),
+    path("consultations/<int:pk>/collaborate/", views.collaborate_on_screen,
+         name="consultation_collaborate"),
 ]
 
 # The stored PDF documents (download views) live with the PDF record, built alongside.

@@ -32,6 +32,7 @@ from aids.access import (
     keep_reason,
     visible_consultations,
 )
+from aids.collaborate import collaborate_answered, invite_issue
 from aids.consultations import (
     ConsultationFinal,
     NoPublishedVersion,
@@ -422,6 +423,7 @@ def _record_context(request, consultation, addendum_form=None):
         "access_reason": getattr(consultation, "access_reason", ""),
         "addendum_form": addendum_form,
         "patient_view": _is_patient_view(request),
+        "collaborate_answered": collaborate_answered(consultation),
     }
 
 
@@ -442,6 +444,19 @@ def record(request, pk):
             messages.warning(request, LOGGED_OUT_MESSAGE)
         form = AddendumForm(data, prefix="addendum")
     return render(request, "walkthrough/record.html", _record_context(request, consultation, form))
+
+
+@require_POST
+def collaborate_on_screen(request, pk):
+    """Open the CollaboRATE questions on this screen, for the patient to answer alone once
+    the clinician has stepped away (a new one-time link; the page shows no patient data)."""
+    consultation = consultation_or_404(request.user, pk)
+    if not consultation.is_final or collaborate_answered(consultation):
+        messages.info(request, "The CollaboRATE questions are offered once the record is final, "
+                      "and only until they are answered.")
+        return redirect("consultation_record", pk=pk)
+    token = invite_issue(consultation=consultation)
+    return redirect(reverse("collaborate", args=[token]) + "?screen=shared")
 
 
 @sensitive_post_parameters()
