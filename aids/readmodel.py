@@ -23,7 +23,7 @@ from aids.models import (
     NOT_SURE_SITE, Consultation, GridAnswer, PatientQuestion, Reference, SiteSettings, StaffProfile,
 )
 from aids.vocabulary import (
-    SURE_ITEMS, TOPIC_BY_KEY, rating_text, sure_clean, sure_conflict, sure_score, topic_order,
+    SURE_ITEMS, TOPIC_BY_KEY, rating_text, step_title, sure_clean, sure_conflict, sure_score, topic_order,
 )
 
 NOT_ANSWERED = "Not answered"
@@ -414,7 +414,7 @@ def record_data(*, consultation, revision=0, generated_at=None, generated_by=Non
             rows.append(Item(kind, obj, discussed=bool(rec and rec.discussed),
                              selected=bool(rec and rec.selected), note=rec.note if rec else "",
                              relevant=sites.is_relevant(obj) if scoped else True))
-        return Topic(key, TOPIC_BY_KEY[key].title, rows, skipped=key in skipped_keys)
+        return Topic(key, step_title(version, key), rows, skipped=key in skipped_keys)
 
     all_topics = [topic(key) for key in topic_order(c)]
     ratings = {r.statement_id: r for r in c.value_ratings.all()}

@@ -29,6 +29,7 @@ from aids.models import Aid, AidVersion, Benefit, GridAnswer, Risk
 from aids.publishing import PublishRefused, named_reviewers, version_editors, version_new_draft, version_publish
 from aids.quality import QualityReport, check_version, load_content
 from aids.readmodel import references_prefetch
+from aids.vocabulary import VERSION_WORD_FIELDS
 
 PUBLISH_PERMISSION = "aids.publish_aidversion"
 FORBIDDEN_TEMPLATE = "admin/aids/aidversion/publish_forbidden.html"
@@ -130,6 +131,10 @@ class AidVersionAdmin(PartPagesMixin, SimpleHistoryAdmin):
     fieldsets = (
         ("Version", {"fields": ("aid", "status", "version_number", "based_on", "created_by", "created_at")}),
         ("The decision", {"fields": ("decision", "audience", "intro", "topic_order")}),
+        ("Words of the walkthrough", {"fields": VERSION_WORD_FIELDS, "description": (
+            "The step titles and lines the walkthrough shows about this decision. "
+            "Left empty, a neutral wording is shown (given under each field)."
+        )}),
         ("What we don't know", {"fields": ("unknowns",)}),
         ("About this aid", {"fields": (
             "funding_statement", "conflicts_statement", "update_policy",

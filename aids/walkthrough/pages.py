@@ -11,7 +11,10 @@ from aids.models import ItemRecord, PatientQuestion, UnderstandingAnswer, ValueR
 from aids.readmodel import (
     grid_answers, pain_sites, prefetch_references, references_prefetch, sure_from, topic_items,
 )
-from aids.vocabulary import STEPS, TOPIC_BY_KEY, TOPIC_STEPS, all_steps, is_topic_order, topic_order
+from aids.vocabulary import (
+    STEPS, TOPIC_BY_KEY, TOPIC_STEPS, all_steps, is_topic_order, topic_intro, topic_order,
+    topic_summary, version_step,
+)
 from aids.walkthrough import forms as wf
 
 
@@ -29,7 +32,8 @@ class Page:
 
     @property
     def step(self):
-        return STEPS[self.key]
+        """The step, titled as the pinned version words it."""
+        return version_step(self.version, STEPS[self.key])
 
     def load(self):
         pass
@@ -136,7 +140,7 @@ class TopicsPage(Page):
     def build(self):
         self.order = topic_order(self.consultation)
         skipped = set(self.consultation.skipped_topics or [])
-        topics = [TOPIC_STEPS[t] for t in self.order]
+        topics = [version_step(self.version, TOPIC_STEPS[t]) for t in self.order]
         initial = {f"skip_{t}": t in skipped for t in self.order}
         initial["order"] = ",".join(self.order)
         self.form = wf.TopicsForm(self.data, prefix="topics", topics=topics, initial=initial)
@@ -166,8 +170,8 @@ class TopicsPage(Page):
     def context(self):
         cards = [
             {
-                "step": TOPIC_STEPS[t],
-                "summary": TOPIC_BY_KEY[t].summary,
+                "step": version_step(self.version, TOPIC_STEPS[t]),
+                "summary": topic_summary(self.version, t),
                 "field": self.form[f"skip_{t}"],
                 "first": i == 0,
                 "last": i == len(self.order) - 1,
@@ -250,6 +254,7 @@ class ItemsPage(Page):
             "sites": self.sites,
             "is_risk": self.key == "risks",
             "cited": sorted(cited.values(), key=lambda r: (r.order, r.pk)),
+            "intro": topic_intro(self.version, self.key),
         }
 
 
