@@ -129,6 +129,11 @@ def version_step(version, step):
     return replace(step, title=title) if title else step
 
 
+def own_step_title(version, key):
+    """The step's title as ``version`` words it, or "" when it leaves it to the neutral one."""
+    return _own(version, STEP_TITLE_FIELDS.get(key))
+
+
 def step_title(version, key):
     return version_step(version, STEPS[key]).title
 

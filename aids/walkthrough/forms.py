@@ -98,8 +98,10 @@ class StartForm(BoundedForm):
 
     FIRST_VISIT = "new"
 
-    def __init__(self, *args, version=None, earlier=(), **kwargs):
+    def __init__(self, *args, version=None, earlier=(), starting=False, **kwargs):
         super().__init__(*args, **kwargs)
+        if not starting:  # the start step of a started consultation: the aid is pinned
+            del self.fields["aid"]
         self.fields["patient_ref"].widget.attrs["autocomplete"] = "off"
         # Earlier finalized consultations with this reference: is this visit a follow-up?
         self.earlier = list(earlier)
@@ -118,7 +120,7 @@ class StartForm(BoundedForm):
         if not sites:  # an aid with no forms of the operation: nothing to ask
             del self.fields["pain_sites"]
         self.helper.layout = Layout(
-            "aid", "patient_ref", *(["follow_up_of"] if self.earlier else []),
+            *(["aid"] if starting else []), "patient_ref", *(["follow_up_of"] if self.earlier else []),
             "present", "present_other", "language",
             *(["pain_sites"] if sites else []), Field("cancer_pain", wrapper_class="radios-inline"),
         )
@@ -128,7 +130,11 @@ class StartForm(BoundedForm):
 
     def values(self):
         names = ("patient_ref", "present", "present_other", "language", "pain_sites", "cancer_pain")
-        values = {k: self.cleaned_data[k] for k in names if k in self.fields}
+        return {k: self.cleaned_data[k] for k in names if k in self.fields}
+
+    def start_values(self):
+        """``values`` and the decision and earlier visit chosen: ``consultation_start``'s arguments."""
+        values = self.values()
         values["aid_slug"] = self.cleaned_data.get("aid") or None
         chosen = self.cleaned_data.get("follow_up_of")
         if chosen and chosen != self.FIRST_VISIT:

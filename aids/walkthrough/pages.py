@@ -8,6 +8,7 @@ fixed number of queries, whatever the number of items.
 
 from aids.consultations import SaveResult, StepChanges, step_save, topic_order_set
 from aids.models import ItemRecord, PatientQuestion, UnderstandingAnswer, ValueRating
+from aids.readmodel import last_time as readmodel_last_time
 from aids.readmodel import (
     grid_answers, pain_sites, prefetch_references, references_prefetch, sure_from, topic_items,
 )
@@ -112,6 +113,26 @@ class DecisionPage(Page):
 
     def changes(self):
         return StepChanges(fields={"sure_before": self.sure.values()})
+
+    def context(self):
+        return {"last_time": last_time(self.consultation) if self.consultation.follow_up_of_id else None}
+
+
+def last_time(consultation):
+    """For a follow-up visit: where the patient stood at the earlier one (their own
+    words, SURE, values: ``aids.readmodel.last_time``) and, when this visit pins another
+    version of the aid, which of its items changed (the editor's diff, item labels)."""
+    from aids.admin.diff import version_diff
+
+    last = readmodel_last_time(consultation)
+    changed = last.earlier.version_id != consultation.version_id
+    changes = []
+    if changed:
+        diff = version_diff(consultation.version, last.earlier.version)
+        changes = [(part.label, [f"{item.label} ({item.status})" for item in part.items])
+                   for part in diff.parts]
+    return {"earlier": last.earlier, "data": last, "visit": last.visit, "version_changed": changed,
+            "changes": changes, "carried_over": consultation.questions.filter(carried_over=True).count()}
 
 
 class AboutPage(Page):
@@ -361,6 +382,9 @@ class QuestionsPage(Page):
             for q in self.questions
         ]
         self.formset = wf.QuestionFormSet(self.data, prefix="questions", initial=initial)
+        carried = {q.pk for q in self.questions if q.carried_over}
+        for form in self.formset.forms:  # marked on the page: open at the earlier visit
+            form.carried_over = form.initial.get("id") in carried
         self.understanding_forms = []
         for question in self.understanding:
             saved = self.answers.get(question.pk)

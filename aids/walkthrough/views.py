@@ -133,10 +133,12 @@ def consultation_new(request):
         aid = None
         if request.method == "POST" or (slug and aids):  # e.g. a decision retired meanwhile
             messages.error(request, str(exc))
-    except ValidationError:
-        aid = None
+    except ValidationError as exc:  # several published, none chosen
+        if request.method == "POST":
+            messages.error(request, exc.messages[0])
+        return render(request, "walkthrough/choose_aid.html", {"aids": aids})
     if aid is None:
-        if len(aids) > 1 and request.method == "GET":
+        if aids:  # the decision named is retired or unknown: choose again among those published
             return render(request, "walkthrough/choose_aid.html", {"aids": aids})
         return render(request, "walkthrough/new.html", {"form": None, "version": None, "aids": aids})
     version = aid.current_version()
@@ -145,10 +147,11 @@ def consultation_new(request):
         initial.update(patient_ref=earlier.patient_ref, follow_up_of=str(earlier.pk))
     ref = (data or {}).get("start-patient_ref") if data is not None else initial.get("patient_ref")
     candidates = follow_up_candidates(request.user, ref, aid)
-    form = StartForm(data, prefix="start", version=version, earlier=candidates, initial=initial)
+    form = StartForm(data, prefix="start", version=version, earlier=candidates, initial=initial,
+                     starting=True)
     if request.method == "POST" and form.is_valid():
         try:
-            consultation = consultation_start(clinician=request.user, **form.values())
+            consultation = consultation_start(clinician=request.user, **form.start_values())
         except NoPublishedVersion as exc:
             messages.error(request, str(exc))
         except ValidationError as exc:
@@ -454,6 +457,25 @@ def _record_context(request, consultation, addendum_form=None):
         "access_reason": getattr(consultation, "access_reason", ""),
         "addendum_form": addendum_form,
         "patient_view": _is_patient_view(request),
+        **_visits(request.user, consultation),
+    }
+
+
+def _visits(user, consultation):
+    """The record page's links between visits: the earlier one it follows up and the
+    follow-ups of this one (those this user may open; a records auditor sees all), and
+    whether this user may start another follow-up from it (its clinician or team)."""
+    access = getattr(consultation, "access", OWNER)
+    visible = Consultation.objects.all() if access == "auditor" else visible_consultations(user)
+    follow_ups = list(visible.filter(follow_up_of=consultation).select_related("version")
+                      .order_by("created_at", "pk"))
+    earlier = None
+    if consultation.follow_up_of_id:
+        earlier = visible.filter(pk=consultation.follow_up_of_id).first()
+    return {
+        "earlier_visit": earlier,
+        "follow_ups": follow_ups,
+        "can_follow_up": consultation.is_final and access != "auditor",
     }
 
 
