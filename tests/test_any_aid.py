@@ -8,6 +8,7 @@ import pathlib
 import re
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from aids.consultations import chosen_aid
@@ -255,3 +256,59 @@ def test_the_walkthrough_code_names_no_aid():
     named = [str(f.relative_to(root)) for f in files if "tractotomy" in f.read_text(encoding="utf-8").lower()]
 
     assert named == []
+
+
+def _lead(username="lead-import"):
+    return make_user(username, is_staff=True, perms=[
+        "aids.add_aid", "aids.change_aid", "aids.view_aid",
+        "aids.add_aidversion", "aids.change_aidversion", "aids.view_aidversion"])
+
+
+def test_a_lead_imports_a_new_aid_in_the_admin_as_a_draft_for_a_second_person(client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    lead = _lead()
+    lead.user_permissions.add(Permission.objects.get(codename="publish_aidversion"))
+    client.force_login(lead)
+    listing = client.get(reverse("admin:aids_aid_changelist"))
+    assert reverse("admin:aids_aid_import") in listing.content.decode()
+
+    response = client.post(reverse("admin:aids_aid_import"), {
+        "file": SimpleUploadedFile("aid_b.json", AID_B.read_bytes(), "application/json")})
+
+    draft = AidVersion.objects.get(aid__slug="test-aid-b")
+    assert response.url == reverse("admin:aids_aidversion_change", args=[draft.pk])
+    assert draft.status == AidVersion.Status.DRAFT and draft.created_by == lead
+    assert draft.about_title == "About Plan Alpha"
+    from aids.publishing import PublishRefused
+    lead = type(lead).objects.get(pk=lead.pk)  # permissions read afresh
+    with pytest.raises(PublishRefused, match="edited"):  # the importer edited it: a second person publishes
+        version_publish(version=draft, user=lead, change_note="Alone.")
+    published = version_publish(version=draft, user=make_approver("second"), change_note="Reviewed.")
+    assert published.status == AidVersion.Status.PUBLISHED
+
+
+def test_a_broken_aid_file_is_refused_whole_with_its_problems_listed(client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(_lead())
+    document = aid_b_document()
+    document["version"]["about_titel"] = "typo"
+    document["version"]["criteria_summary"] = "x" * 301
+
+    response = client.post(reverse("admin:aids_aid_import"), {
+        "file": SimpleUploadedFile("b.json", json.dumps(document).encode(), "application/json")})
+
+    text = visible_text(response.content.decode())
+    assert response.status_code == 200
+    assert "Nothing was imported. The file has 2 problems" in text
+    assert "version.about_titel" in text and "version.criteria_summary" in text
+    assert not Aid.objects.filter(slug="test-aid-b").exists()
+
+
+def test_importing_is_refused_to_someone_who_may_not_add_versions(client):
+    client.force_login(make_user("viewer", is_staff=True, perms=["aids.view_aid"]))
+
+    response = client.get(reverse("admin:aids_aid_import"))
+
+    assert response.status_code == 403
