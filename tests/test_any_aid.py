@@ -302,7 +302,8 @@ def test_a_broken_aid_file_is_refused_whole_with_its_problems_listed(client):
     text = visible_text(response.content.decode())
     assert response.status_code == 200
     assert "Nothing was imported. The file has 2 problems" in text
-    assert "version.about_titel" in text and "version.criteria_summary" in text
+    assert 'version: unknown key "about_titel"' in text
+    assert "version.criteria_summary: is 301 characters long; the limit is 300" in text
     assert not Aid.objects.filter(slug="test-aid-b").exists()
 
 

@@ -91,8 +91,8 @@ class VersionInline(admin.TabularInline):
 
 class ImportAidForm(forms.Form):
     file = forms.FileField(label="Aid file (JSON)", help_text=(
-        "An aid exported from this or another hospital's site (Export, or manage.py "
-        "export_aid). It becomes a new draft: checked, reviewed and published by two "
+        "An aid in the interchange format, as manage.py export_aid writes it here or at "
+        "another hospital. It becomes a new draft: checked, reviewed and published by two "
         "people like any other."))
 
 
