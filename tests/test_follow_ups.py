@@ -170,9 +170,25 @@ def test_another_clinicians_record_cannot_be_followed_up(clinician, other_clinic
     response = client.post(reverse("consultation_new"), {
         "start-patient_ref": theirs.patient_ref, "start-language": "English",
         "start-follow_up_of": str(theirs.pk)})
-    started = Consultation.objects.latest("pk")
-    assert response.status_code == 302 and started.clinician == clinician
-    assert started.follow_up_of is None and started.questions.count() == 0
+    assert response.status_code == 200
+    assert "The earlier visit chosen is not a finalized record with this patient reference" in \
+        visible_text(response.content.decode())
+    assert Consultation.objects.filter(clinician=clinician).count() == 0
+
+
+def test_a_follow_up_chosen_then_the_reference_changed_is_refused_and_keeps_the_text(clinician_client, clinician):
+    make_published()
+    final = make_recorded_consultation(clinician, final=True)
+
+    response = clinician_client.post(reverse("consultation_new"), {
+        "start-patient_ref": "Typed differently", "start-language": "Polish",
+        "start-follow_up_of": str(final.pk)})
+
+    assert response.status_code == 200
+    assert Consultation.objects.count() == 1
+    html = response.content.decode()
+    assert 'value="Typed differently"' in html and 'value="Polish"' in html
+    assert "Check the reference; nothing has been started." in visible_text(html)
 
 
 def test_a_team_members_record_can_be_followed_up(clinician, other_clinician):

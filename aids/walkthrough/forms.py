@@ -128,6 +128,17 @@ class StartForm(BoundedForm):
     def clean_patient_ref(self):
         return validate_patient_ref(self.cleaned_data["patient_ref"])
 
+    def clean(self):
+        cleaned = super().clean()
+        # A follow-up chosen on an earlier page, then the reference changed (or never one
+        # this clinician may open): said plainly, never silently started as a first visit.
+        posted = self.data.get(self.add_prefix("follow_up_of")) if self.is_bound else None
+        if "aid" in self.fields and "follow_up_of" not in self.fields and posted and posted != self.FIRST_VISIT:
+            raise forms.ValidationError(
+                "The earlier visit chosen is not a finalized record with this patient reference "
+                "that you may open. Check the reference; nothing has been started.")
+        return cleaned
+
     def values(self):
         names = ("patient_ref", "present", "present_other", "language", "pain_sites", "cancer_pain")
         return {k: self.cleaned_data[k] for k in names if k in self.fields}
