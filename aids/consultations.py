@@ -31,7 +31,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from aids.access import ConsultationNotFound
+from aids.access import ConsultationNotFound, visible_consultations
 from aids.models import (
     AidVersion,
     Addendum,
@@ -51,7 +51,7 @@ from aids.record.storage import (
     RecordGenerationError, RecordGlyphsMissing, record_render, record_store,
 )
 from aids.vocabulary import (
-    AID_SLUG, RATING_MAX, RATING_MIN, TOPIC_BY_KEY, TOPIC_BY_KIND, is_topic_order, sure_clean,
+    RATING_MAX, RATING_MIN, TOPIC_BY_KEY, TOPIC_BY_KIND, is_topic_order, sure_clean,
     topic_moved,
 )
 
@@ -156,28 +156,91 @@ def _audit_changed(consultation, user, step):
 # --------------------------------------------------------------------------- start
 
 
+def published_aids():
+    """The decisions a consultation may be about: aids with a published version, by title."""
+    return Aid.objects.filter(versions__status=AidVersion.Status.PUBLISHED).distinct().order_by("title", "pk")
+
+
+def chosen_aid(slug=None):
+    """The aid ``slug`` names, or with no slug the one published aid.
+
+    ``NoPublishedVersion`` when nothing is published (or ``slug`` names no aid with a
+    published version); ``ValidationError`` when several are and none was chosen.
+    """
+    aids = published_aids()
+    if slug:
+        aid = aids.filter(slug=slug).first()
+        if aid is None:
+            raise NoPublishedVersion(
+                "That decision aid has no published version (it may have been retired). "
+                "Choose one of the decisions listed."
+            )
+        return aid
+    found = list(aids[:2])
+    if not found:
+        raise NoPublishedVersion(
+            "There is no published version of a decision aid yet. An administrator "
+            "must load or publish the content before a consultation can start."
+        )
+    if len(found) > 1:
+        raise ValidationError("Choose which decision this consultation is about.", code="aid")
+    return found[0]
+
+
+def follow_up_candidates(user, patient_ref, aid=None):
+    """Finalized consultations ``user`` may open (their own and their team's) with this
+    exact patient reference, newest first: what a new visit may follow up."""
+    patient_ref = (patient_ref or "").strip()
+    if not patient_ref:
+        return Consultation.objects.none()
+    qs = visible_consultations(user).filter(
+        patient_ref=patient_ref, status=Consultation.Status.FINAL,
+    ).select_related("version", "version__aid", "clinician").order_by("-finalized_at", "-pk")
+    return qs.filter(version__aid=aid) if aid is not None else qs
+
+
 def consultation_start(*, clinician, patient_ref, present=(), present_other="", language="English",
-                       pain_sites=(), cancer_pain="", aid_slug=AID_SLUG):
-    """Start a consultation, pinning the aid's current published version."""
+                       pain_sites=(), cancer_pain="", aid_slug=None, follow_up_of=None):
+    """Start a consultation, pinning the chosen aid's current published version.
+
+    ``aid_slug`` names the decision (left out: the one published aid). ``follow_up_of``
+    (a consultation, or its pk) makes this a follow-up visit: the earlier one must be
+    final, about the same decision, for the same patient reference and one the clinician
+    may open; its questions still open are carried over, marked so.
+    """
     patient_ref = validate_patient_ref(patient_ref)
     present = [p for p in Consultation.Present.values if p in set(present or ())]
     with transaction.atomic():
-        aid = Aid.objects.filter(slug=aid_slug).first()
-        version = aid.current_version() if aid else None
-        if version is None:
-            raise NoPublishedVersion(
-                "There is no published version of the tractotomy aid yet. An administrator "
-                "must load or publish the content before a consultation can start."
-            )
+        earlier = None
+        if follow_up_of is not None:
+            pk = getattr(follow_up_of, "pk", follow_up_of)
+            earlier = follow_up_candidates(clinician, patient_ref).filter(pk=pk).first()
+            if earlier is None:
+                raise ValidationError(
+                    "A follow-up must follow a finalized consultation with the same patient "
+                    "reference, one of yours or your team's.", code="follow_up_of",
+                )
+            aid_slug = earlier.version.aid.slug
+        aid = chosen_aid(aid_slug)
+        version = aid.current_version()
         consultation = Consultation(
             clinician=clinician, version=version, patient_ref=patient_ref, present=present,
             present_other=present_other or "", language=(language or "").strip() or "English",
             pain_sites=pain_sites_clean(version, pain_sites), cancer_pain=cancer_pain or "",
             topic_order=[], step_revisions={"start": 1}, visited_steps=["start"],
+            follow_up_of=earlier,
         )
-        consultation.full_clean(exclude=["clinician", "version"])
+        consultation.full_clean(exclude=["clinician", "version", "follow_up_of"])
         consultation.save()
-        audit_record(consultation=consultation, user=clinician, action=AuditEvent.Action.CREATED)
+        if earlier is not None:
+            open_questions = earlier.questions.filter(status=PatientQuestion.Status.OPEN)
+            PatientQuestion.objects.bulk_create([
+                PatientQuestion(consultation=consultation, order=i, question=q.question,
+                                answer="", status=PatientQuestion.Status.OPEN, carried_over=True)
+                for i, q in enumerate(open_questions.order_by("order", "pk"))
+            ])
+        audit_record(consultation=consultation, user=clinician, action=AuditEvent.Action.CREATED,
+                     detail=f"follow-up of {earlier.record_id}" if earlier else "")
     return consultation
 
 

@@ -21,6 +21,10 @@ lines starting with "- " are list items). Order in each list is the display orde
     "last_reviewed_on": "YYYY-MM-DD" | null, "next_review_due": "YYYY-MM-DD" | null,
     "warnings_justification": "why warnings were accepted",
     "topic_order": "criteria, alternatives, benefits, risks",  # where the list starts; "" = that
+    "about_title": "About ...", "criteria_title": "...",          # the walkthrough's own words
+    "benefits_summary": "...", "risks_summary": "...",           # about this decision ("" = the
+    "criteria_summary": "...", "alternatives_summary": "...",    # neutral wording in
+    "benefits_intro": "...", "criteria_intro": "...",            # aids/vocabulary.py)
     "ipdas_ticks": {"criterion_key": true},
     "contributors": [{"kind": "author" | "reviewer", "name": "...", "role": "..."}],
     "references": [{"key": "R1", "authors": "...", "title": "...", "source": "...",
@@ -109,6 +113,7 @@ from aids.interchange_format import (
     validated,
 )
 from aids.models import Aid, AidVersion
+from aids.vocabulary import VERSION_WORD_FIELDS
 
 
 # --------------------------------------------------------------------------- export
@@ -200,6 +205,11 @@ def canonical_content(version):
     doc = export_version(version)
     for field in NOT_CANONICAL_FIELDS:
         doc["version"].pop(field, None)
+    # The walkthrough's own words joined the format later: left out while blank, so a
+    # version published before them keeps the digest it was published with.
+    for field in VERSION_WORD_FIELDS:
+        if not doc["version"].get(field):
+            doc["version"].pop(field, None)
     doc["aid"].pop("title", None)
     return doc
 

@@ -28,7 +28,7 @@ from aids.models import (
     ValueStatement,
 )
 from aids.models.content import TEXT_LIMIT
-from aids.vocabulary import parse_topic_order
+from aids.vocabulary import VERSION_WORD_FIELDS, parse_topic_order
 
 FORMAT_NAME = "sdm-aid"
 FORMAT_VERSION = 1
@@ -41,6 +41,7 @@ VERSION_FIELDS = (
     "decision", "audience", "intro", "unknowns",
     "funding_statement", "conflicts_statement", "update_policy",
     "last_reviewed_on", "next_review_due", "warnings_justification", "topic_order",
+    *VERSION_WORD_FIELDS,
 )
 
 OUTCOME_FIELDS = (

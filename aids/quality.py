@@ -15,6 +15,7 @@ import textstat
 from django.utils import timezone
 
 from aids.readability import reading_grade
+from aids.vocabulary import VERSION_WORD_FIELDS
 from aids.wording import find_directive_wording
 
 ERROR = "error"
@@ -117,12 +118,25 @@ def grid_cells(c):
             yield location, c.answers.get((option.pk, question.pk))
 
 
+def version_word_locations():
+    """{location in the report: field} for the walkthrough's own words (step titles,
+    topic lines), located by the field's label as the editor shows it."""
+    from django.utils.text import capfirst
+
+    from aids.models import AidVersion
+
+    return {capfirst(AidVersion._meta.get_field(name).verbose_name): name
+            for name in VERSION_WORD_FIELDS}
+
+
 def _version_texts(v):
     """(location, text) for the version's own texts a patient reads."""
     yield "The decision", v.decision
     yield "Who this aid is for", v.audience
     yield "Introduction", v.intro
     yield "What we don't know", v.unknowns
+    for location, name in version_word_locations().items():
+        yield location, getattr(v, name)
 
 
 def _patient_texts(c):

@@ -17,6 +17,7 @@ from typing import NamedTuple
 
 from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
+from django.utils.dates import MONTHS
 from django.utils.translation import gettext
 
 from aids.models import (
@@ -24,7 +25,7 @@ from aids.models import (
 )
 from aids.public_links import reading_url
 from aids.vocabulary import (
-    SURE_ITEMS, TOPIC_BY_KEY, rating_text, sure_clean, sure_conflict, sure_score, topic_order,
+    SURE_ITEMS, TOPIC_BY_KEY, rating_text, step_title, sure_clean, sure_conflict, sure_score, topic_order,
 )
 
 NOT_ANSWERED = "Not answered"
@@ -236,6 +237,62 @@ class Understood(NamedTuple):
         return self.answer != NOT_ANSWERED
 
 
+class EarlierVisit(NamedTuple):
+    """The visit a follow-up follows, as its record names it."""
+
+    pk: int
+    record_id: str
+    date: object  # when the earlier record was finalized (local time)
+    patient_ref: str
+    version: object  # the version it pinned
+
+    @property
+    def line(self):
+        return gettext(
+            "This visit follows up record %(record)s of %(date)s (patient reference %(ref)s; "
+            "%(title)s, version %(number)s)."
+        ) % {"record": self.record_id, "date": f"{self.date.day} {MONTHS[self.date.month]} {self.date.year}",
+             "ref": self.patient_ref, "title": self.version.title, "number": self.version.number}
+
+
+def earlier_visit(consultation):
+    """The ``EarlierVisit`` ``consultation`` follows up, or None (no query when none)."""
+    if not consultation.follow_up_of_id:
+        return None
+    e = Consultation.objects.select_related("version__aid").get(pk=consultation.follow_up_of_id)
+    return visit_of(e)
+
+
+def visit_of(e):
+    return EarlierVisit(e.pk, e.record_id, timezone.localtime(e.finalized_at or e.created_at),
+                        e.patient_ref, e.version)
+
+
+@dataclass
+class LastTime:
+    """Where the patient stood at the visit a follow-up follows (its own words are on
+    ``earlier``), read in a fixed number of queries."""
+
+    earlier: Consultation
+    visit: EarlierVisit
+    position_text: str
+    sure_after: object  # Sure
+    values: list  # [ValueRow]
+
+
+def last_time(consultation):
+    """The ``LastTime`` of a follow-up ``consultation`` (None when it is a first visit)."""
+    if not consultation.follow_up_of_id:
+        return None
+    e = Consultation.objects.select_related("version__aid").get(pk=consultation.follow_up_of_id)
+    ratings = {r.statement_id: r for r in e.value_ratings.all()}
+    return LastTime(
+        earlier=e, visit=visit_of(e), position_text="; ".join(e.get_positions_display()),
+        sure_after=sure_from(e.sure_after),
+        values=[ValueRow(s, rating_text(ratings.get(s.pk))) for s in e.version.value_statements.all()],
+    )
+
+
 @dataclass
 class RecordData:
     consultation: Consultation
@@ -262,6 +319,17 @@ class RecordData:
 
     # What only some summaries show is read when first asked for (the review page
     # needs no grid, references or colophon; the PDF does).
+
+    @cached_property
+    def follows(self):
+        """The earlier visit this one follows up (``EarlierVisit``), or None. Only the
+        later record names the other: the earlier one is final and never changes (its
+        record page lists its follow-ups)."""
+        return earlier_visit(self.consultation)
+
+    @cached_property
+    def carried_over(self):
+        return [q for q in self.questions if q.carried_over]
 
     @cached_property
     def sections(self):
@@ -425,7 +493,7 @@ def record_data(*, consultation, revision=0, generated_at=None, generated_by=Non
             rows.append(Item(kind, obj, discussed=bool(rec and rec.discussed),
                              selected=bool(rec and rec.selected), note=rec.note if rec else "",
                              relevant=sites.is_relevant(obj) if scoped else True))
-        return Topic(key, TOPIC_BY_KEY[key].title, rows, skipped=key in skipped_keys)
+        return Topic(key, step_title(version, key), rows, skipped=key in skipped_keys)
 
     all_topics = [topic(key) for key in topic_order(c)]
     ratings = {r.statement_id: r for r in c.value_ratings.all()}

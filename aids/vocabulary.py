@@ -5,10 +5,7 @@ services, the record and the models all share. It sits at the bottom of the
 layers and imports nothing from the app, so every other module may read it.
 """
 
-from dataclasses import dataclass
-
-# The aid a consultation pins when none is named.
-AID_SLUG = "tractotomy"
+from dataclasses import dataclass, replace
 
 
 # --------------------------------------------------------------------------- steps
@@ -28,11 +25,11 @@ class Step:
 
 START = Step("start", "Start")
 DECISION = Step("decision", "The decision")
-ABOUT = Step("about", "About tractotomy")
+ABOUT = Step("about", "About the procedure")
 ORDER = Step("topics", "Choose topics")
 BENEFITS = Step("benefits", "Benefits", topic=True)
 RISKS = Step("risks", "Risks", topic=True)
-CRITERIA = Step("criteria", "Last-resort criteria", topic=True)
+CRITERIA = Step("criteria", "When it is considered", topic=True)
 ALTERNATIVES = Step("alternatives", "Alternatives", topic=True)
 VALUES = Step("values", "What matters to you")
 QUESTIONS = Step("questions", "Questions and understanding")
@@ -77,12 +74,12 @@ class Topic:
 
 TOPIC_LIST = [
     Topic("benefits", "benefit", "benefits",
-          "What tractotomy may help with, and how likely that is.", cited=True, scoped=True),
+          "What it may help with, and how likely that is.", cited=True, scoped=True),
     Topic("risks", "risk", "risks",
           "What can go wrong, how likely that is, and how serious it can be.", cited=True,
           scoped=True),
     Topic("criteria", "criterion", "criteria",
-          "When tractotomy is considered: each point talked through.", scoped=True),
+          "When it is considered: each point talked through.", scoped=True),
     Topic("alternatives", "option", "options",
           "The other options, including no procedure, side by side."),
 ]
@@ -96,6 +93,57 @@ TOPIC_STEPS = {t.key: t.step for t in TOPIC_LIST}
 # chooses. Not benefits first: what the operation is for and the other options come
 # before its outcomes, and benefits and risks sit side by side.
 DEFAULT_TOPIC_ORDER = ["criteria", "alternatives", "benefits", "risks"]
+
+
+# --------------------------------------------------------------------------- the aid's own words
+
+# Words of the walkthrough that are about the decision come from the pinned version
+# (``AidVersion``'s fields below), so any aid can be shown; the words above are the
+# neutral ones used where a version leaves a field blank.
+# {step key: the version field holding that step's title}
+STEP_TITLE_FIELDS = {"about": "about_title", "criteria": "criteria_title"}
+# {topic key: the version field holding its one-line summary on the topics page}
+TOPIC_SUMMARY_FIELDS = {t.key: f"{t.key}_summary" for t in TOPIC_LIST}
+# {topic key: the version field holding the sentence that opens its step; the page
+# follows it with the app's own framing (figures out of 100, criteria never added up)}
+TOPIC_INTRO_FIELDS = {"benefits": "benefits_intro", "criteria": "criteria_intro"}
+TOPIC_INTROS = {
+    "benefits": "What it may help with.",
+    "risks": "What can go wrong.",
+    "criteria": "",
+}
+# Every version field above, in the order the editor shows them.
+VERSION_WORD_FIELDS = (
+    "about_title", "criteria_title",
+    *TOPIC_SUMMARY_FIELDS.values(), *TOPIC_INTRO_FIELDS.values(),
+)
+
+
+def _own(version, field):
+    return (getattr(version, field, "") or "").strip() if version is not None and field else ""
+
+
+def version_step(version, step):
+    """``step`` with its title as the pinned ``version`` words it."""
+    title = _own(version, STEP_TITLE_FIELDS.get(step.key))
+    return replace(step, title=title) if title else step
+
+
+def own_step_title(version, key):
+    """The step's title as ``version`` words it, or "" when it leaves it to the neutral one."""
+    return _own(version, STEP_TITLE_FIELDS.get(key))
+
+
+def step_title(version, key):
+    return version_step(version, STEPS[key]).title
+
+
+def topic_summary(version, key):
+    return _own(version, TOPIC_SUMMARY_FIELDS.get(key)) or TOPIC_BY_KEY[key].summary
+
+
+def topic_intro(version, key):
+    return _own(version, TOPIC_INTRO_FIELDS.get(key)) or TOPIC_INTROS.get(key, "")
 
 
 def is_topic_order(keys):
@@ -144,7 +192,8 @@ def topic_moved(order, topic, direction):
 def all_steps(consultation):
     """Every step in walkthrough order, skipped topics included."""
     topics = [TOPIC_STEPS[t] for t in topic_order(consultation)]
-    return [START, DECISION, ABOUT, ORDER, *topics, VALUES, QUESTIONS, NEXT, REVIEW]
+    steps = [START, DECISION, ABOUT, ORDER, *topics, VALUES, QUESTIONS, NEXT, REVIEW]
+    return [version_step(consultation.version, s) for s in steps]
 
 
 def sequence(consultation):

@@ -43,6 +43,20 @@ def make_approver(username=None, **fields):
     return make_user(username, perms=[PUBLISH_PERM], **fields)
 
 
+# The walkthrough's own words, as the bundled tractotomy aid has them
+# (aids/content/tractotomy.json): the tests' aid reads as the real one does.
+TRACTOTOMY_WORDS = {
+    "about_title": "About tractotomy",
+    "criteria_title": "Last-resort criteria",
+    "benefits_summary": "What tractotomy may help with, and how likely that is.",
+    "risks_summary": "What can go wrong, how likely that is, and how serious it can be.",
+    "criteria_summary": "When tractotomy is considered: each point talked through.",
+    "alternatives_summary": "The other options, including no procedure, side by side.",
+    "benefits_intro": "What tractotomy may help with.",
+    "criteria_intro": "Tractotomy is considered only as a last resort.",
+}
+
+
 def make_document(aid_slug="tractotomy", aid_title="Tractotomy for severe chronic pain", **overrides):
     """A complete, gate-clean interchange document; ``overrides`` replace version keys."""
     today = timezone.localdate()
@@ -61,6 +75,7 @@ def make_document(aid_slug="tractotomy", aid_title="Tractotomy for severe chroni
         "next_review_due": (today + datetime.timedelta(days=365)).isoformat(),
         "warnings_justification": "",
         "topic_order": "",
+        **TRACTOTOMY_WORDS,
         "ipdas_ticks": {},
         "contributors": [
             {"kind": "author", "name": "Dr Ana Lee", "role": "Pain doctor"},

@@ -110,7 +110,7 @@ def test_step_save_bumps_the_revision_and_refuses_a_stale_one(clinician):
 def test_step_save_refuses_items_of_another_version(clinician):
     published_aid()
     other = published_aid("another-aid", aid_title="Another aid")
-    consultation = consultation_start(clinician=clinician, patient_ref="P1")
+    consultation = consultation_start(clinician=clinician, patient_ref="P1", aid_slug="tractotomy")
     foreign = other.risks.first()
 
     with pytest.raises(ValidationError):

@@ -110,6 +110,8 @@ TABLE = {
     "admin/(?P<url>.*)$": ("get", "/admin/no-such-page/", S("302 302 302 404 404 302 404")),
     # Content: editors and approvers edit it; only approvers publish.
     **model_rows("admin/aids/aid", editor=200, delete=(403, 403, 200)),
+    # Importing an aid file as a new draft: whoever may add aids and versions.
+    "admin/aids/aid/import/": ("get", "/admin/aids/aid/import/", S("302 302 302 200 200 302 200")),
     # A published version is frozen: nobody deletes it.
     **model_rows("admin/aids/aidversion", editor=200, delete=(403, 403, 403)),
     "admin/aids/aidversion/<int:pk>/preview/": ("get", "/admin/aids/aidversion/{version}/preview/",

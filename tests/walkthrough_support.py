@@ -133,3 +133,33 @@ def visible_text(html):
     html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
     html = re.sub(r"<[^>]+>", " ", html)
     return re.sub(r"\s+", " ", html_lib.unescape(html)).strip()
+
+
+def post_step(client, consultation, key, changes=None, nav="next", **extra):
+    """GET the step, take what the browser would post, apply ``changes``, POST it."""
+    page = client.get(step_url(consultation, key))
+    assert page.status_code == 200, page.content.decode()[:2000]
+    data = form_data(page)
+    for name, value in (changes or {}).items():
+        if value is None:
+            data.pop(name, None)
+        else:
+            data[name] = value if isinstance(value, list) else [value]
+    data["nav"] = [nav]
+    data.update({k: [v] for k, v in extra.items()})
+    return client.post(step_url(consultation, key), data)
+
+
+def pdf_texts(consultation):
+    """{variant: text} of the newest stored PDFs of ``consultation`` (parsed with pypdf),
+    whitespace made single spaces."""
+    import io
+
+    from pypdf import PdfReader
+
+    latest = {}
+    for doc in consultation.documents.order_by("revision"):
+        latest[doc.variant] = doc
+    return {variant: re.sub(r"\s+", " ", " ".join(
+        p.extract_text() or "" for p in PdfReader(io.BytesIO(bytes(doc.pdf))).pages))
+        for variant, doc in latest.items()}

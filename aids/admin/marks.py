@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.utils.html import escape
 
 from aids.wording import find_directive_wording
+from aids.vocabulary import VERSION_WORD_FIELDS
 
 OPEN, CLOSE = "\ue000", "\ue001"
 _INDEX_BASE = 0xE100  # OPEN is followed by chr(_INDEX_BASE + n): which flag it is
@@ -42,7 +43,7 @@ _ITEM_TEXTS = (
     ("value_statements", "Value statement", ("text",)),
     ("understanding_questions", "Understanding question", ("statement", "explanation")),
 )
-_VERSION_TEXTS = ("decision", "audience", "intro", "unknowns")
+_VERSION_TEXTS = ("decision", "audience", "intro", "unknowns", *VERSION_WORD_FIELDS)
 
 
 def _marked(text, flags, where):

@@ -32,7 +32,7 @@ from aids.admin.inlines import (
     UnderstandingQuestionInline,
     ValueStatementInline,
 )
-from aids.quality import _loc, grid_cells, load_content
+from aids.quality import _loc, grid_cells, load_content, version_word_locations
 
 # A part page's budget of form controls (inputs, selects, text areas, buttons),
 # checked by tests/test_admin_editor.py with the bundled aid.
@@ -154,7 +154,7 @@ def anchors(content):
     def put(location, anchor, code=""):
         out[(location, code)] = anchor
 
-    for location, name in _VERSION_FIELDS.items():
+    for location, name in {**_VERSION_FIELDS, **version_word_locations()}.items():
         put(location, Anchor(VERSION, f"id_{name}"))
     for code, name in _ABOUT_FIELDS.items():
         put("About this aid", Anchor(VERSION, f"id_{name}"), code)

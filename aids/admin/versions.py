@@ -7,6 +7,7 @@ published or retired version is frozen, so its page is read-only and offers
 """
 
 from django.conf import settings
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Max, Prefetch, Q
@@ -25,11 +26,14 @@ from aids.admin.forms import AidVersionForm, PartPageForm, PublishForm
 from aids.admin.history import part_history
 from aids.admin.marks import mark_flagged_phrases, render_marks
 from aids.admin.parts import GRID, VERSION, finding_links, part_url
+from aids.interchange import import_version, parse_document
+from aids.interchange_format import InterchangeError
 from aids.ipdas import ipdas_checklist
 from aids.models import Aid, AidVersion, Benefit, GridAnswer, Risk
 from aids.publishing import PublishRefused, named_reviewers, version_editors, version_new_draft, version_publish
 from aids.quality import QualityReport, check_version, load_content
 from aids.readmodel import references_prefetch
+from aids.vocabulary import VERSION_WORD_FIELDS
 
 PUBLISH_PERMISSION = "aids.publish_aidversion"
 FORBIDDEN_TEMPLATE = "admin/aids/aidversion/publish_forbidden.html"
@@ -86,8 +90,19 @@ class VersionInline(admin.TabularInline):
         return format_html('<a href="{}">{}</a>', url, label)
 
 
+class ImportAidForm(forms.Form):
+    file = forms.FileField(label="Aid file (JSON)", help_text=(
+        "An aid in the interchange format, as manage.py export_aid writes it here or at "
+        "another hospital. It becomes a new draft: checked, reviewed and published by two "
+        "people like any other."))
+
+
+IMPORT_MAX_BYTES = 5 * 1024 * 1024  # an aid is tens of kilobytes
+
+
 @admin.register(Aid)
 class AidAdmin(admin.ModelAdmin):
+    change_list_template = "admin/aids/aid/change_list.html"
     list_display = ("title", "slug", "current_version_number", "version_count")
     search_fields = ("title", "slug")
     fieldsets = ((None, {"fields": ("title", "slug", "created_at")}),)
@@ -112,6 +127,47 @@ class AidAdmin(admin.ModelAdmin):
     def version_count(self, aid):
         return aid.versions_total
 
+    # -- importing a new aid (or a new draft of one) from a file ---------------------
+
+    def get_urls(self):
+        return [path("import/", self.admin_site.admin_view(self.import_view), name="aids_aid_import"),
+                *super().get_urls()]
+
+    def may_import(self, request):
+        return request.user.has_perm("aids.add_aidversion") and request.user.has_perm("aids.add_aid")
+
+    def changelist_view(self, request, extra_context=None):
+        extra = {"may_import": self.may_import(request), **(extra_context or {})}
+        return super().changelist_view(request, extra)
+
+    def import_view(self, request):
+        """Upload an aid file: it becomes a new draft (of a new aid if its slug is new),
+        refused whole with every problem listed when it does not fit the format."""
+        if not self.may_import(request):
+            raise PermissionDenied
+        form = ImportAidForm(request.POST or None, request.FILES or None)
+        problems = []
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                if upload.size > IMPORT_MAX_BYTES:
+                    raise InterchangeError([f"document: the file is {upload.size:,} bytes; an aid "
+                                            f"file is at most {IMPORT_MAX_BYTES:,}"])
+                try:
+                    text = upload.read().decode("utf-8")
+                except UnicodeDecodeError:
+                    raise InterchangeError(["document: the file is not UTF-8 text"]) from None
+                draft = import_version(parse_document(text), user=request.user)
+            except InterchangeError as exc:
+                problems = exc.problems
+            else:
+                self.message_user(request, f"Imported as a new draft of {draft.aid}: check it, "
+                                  "then ask a second person to publish it.", messages.SUCCESS)
+                return HttpResponseRedirect(reverse("admin:aids_aidversion_change", args=[draft.pk]))
+        context = {**self.admin_site.each_context(request), "opts": self.model._meta,
+                   "title": "Import an aid", "form": form, "problems": problems}
+        return TemplateResponse(request, "admin/aids/aid/import.html", context)
+
 
 @admin.register(AidVersion)
 class AidVersionAdmin(PartPagesMixin, SimpleHistoryAdmin):
@@ -131,6 +187,10 @@ class AidVersionAdmin(PartPagesMixin, SimpleHistoryAdmin):
     fieldsets = (
         ("Version", {"fields": ("aid", "status", "version_number", "based_on", "created_by", "created_at")}),
         ("The decision", {"fields": ("decision", "audience", "intro", "topic_order")}),
+        ("Words of the walkthrough", {"fields": VERSION_WORD_FIELDS, "description": (
+            "The step titles and lines the walkthrough shows about this decision. "
+            "Left empty, a neutral wording is shown (given under each field)."
+        )}),
         ("What we don't know", {"fields": ("unknowns",)}),
         ("About this aid", {"fields": (
             "funding_statement", "conflicts_statement", "update_policy",

@@ -136,6 +136,13 @@ class Consultation(models.Model):
     preference_words = models.TextField("preference stated, in the patient's words", max_length=NOTE_LIMIT, blank=True)
     next_steps = models.TextField("agreed next steps", max_length=NOTE_LIMIT, blank=True)
     follow_up_on = models.DateField("follow-up date", null=True, blank=True)
+    # A follow-up visit: the earlier, finalized consultation about the same decision for the
+    # same patient reference (aids.consultations.consultation_start). The earlier record
+    # never changes; its page lists its follow-ups, and the later record names it.
+    follow_up_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="follow_ups",
+        help_text="The earlier consultation this visit follows up.",
+    )
 
     # Optimistic concurrency: one counter per step; a save based on a stale
     # counter is refused with a conflict instead of overwriting.
@@ -338,6 +345,8 @@ class PatientQuestion(ConsultationPart):
     question = models.TextField(max_length=NOTE_LIMIT)
     answer = models.TextField(max_length=NOTE_LIMIT, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    # Still open at the earlier visit of a follow-up, and carried over from it.
+    carried_over = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["order", "pk"]

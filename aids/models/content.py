@@ -108,6 +108,42 @@ class AidVersion(models.Model):
         "this is only where the list starts. Empty: criteria, alternatives, benefits, risks.",
     )
 
+    # The walkthrough's own words about this decision (``aids.vocabulary``, "the aid's own
+    # words"): blank takes the neutral wording there.
+    about_title = models.CharField(
+        "title of the \"about\" step", max_length=SHORT_LIMIT, blank=True,
+        help_text="E.g. \"About spinal cord stimulation\". Empty: \"About the procedure\".",
+    )
+    criteria_title = models.CharField(
+        "title of the criteria step", max_length=SHORT_LIMIT, blank=True,
+        help_text="E.g. \"Last-resort criteria\". Empty: \"When it is considered\".",
+    )
+    benefits_summary = models.CharField(
+        "benefits: one line on the topics page", max_length=SHORT_LIMIT, blank=True,
+        help_text="Empty: \"What it may help with, and how likely that is.\"",
+    )
+    risks_summary = models.CharField(
+        "risks: one line on the topics page", max_length=SHORT_LIMIT, blank=True,
+        help_text="Empty: \"What can go wrong, how likely that is, and how serious it can be.\"",
+    )
+    criteria_summary = models.CharField(
+        "criteria: one line on the topics page", max_length=SHORT_LIMIT, blank=True,
+        help_text="Empty: \"When it is considered: each point talked through.\"",
+    )
+    alternatives_summary = models.CharField(
+        "alternatives: one line on the topics page", max_length=SHORT_LIMIT, blank=True,
+        help_text="Empty: \"The other options, including no procedure, side by side.\"",
+    )
+    benefits_intro = models.TextField(
+        "benefits: the sentence that opens the step", max_length=TEXT_LIMIT, blank=True,
+        help_text="Empty: \"What it may help with.\" The page adds that every figure is out of 100 people.",
+    )
+    criteria_intro = models.TextField(
+        "criteria: the sentence that opens the step", max_length=TEXT_LIMIT, blank=True,
+        help_text="E.g. \"It is considered only as a last resort.\" Empty: nothing. The page adds "
+        "that each point is talked through and that they are not added up.",
+    )
+
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,

@@ -1,6 +1,6 @@
 """A realistic demo record (typical or maximal), for the benchmark and layout checks.
 
-The bundled tractotomy aid, and a finalized consultation over it built straight
+The bundled aid (aids/content/), and a finalized consultation over it built straight
 through the models, so a record can be rendered without walking through the
 steps. Not used by the running site.
 """
@@ -15,7 +15,6 @@ from aids.models import (
     Addendum, Aid, Consultation, ItemRecord, PatientQuestion, StaffProfile, UnderstandingAnswer,
     ValueRating,
 )
-from aids.vocabulary import AID_SLUG
 
 
 def demo_clinician():
@@ -27,9 +26,14 @@ def demo_clinician():
 
 
 def demo_version():
-    """The bundled tractotomy aid, loaded and published (once, as the unreviewed demo) as the walkthrough uses it."""
+    """The bundled aid, loaded and published (once, as the unreviewed demo) as the walkthrough uses it."""
+    import json
+
+    from aids.management.commands.load_aid import DEFAULT_FILE
+
     call_command("load_aid", publish_demo=True, verbosity=0, stdout=io.StringIO())
-    return Aid.objects.get(slug=AID_SLUG).current_version()
+    slug = json.loads(DEFAULT_FILE.read_text(encoding="utf-8"))["aid"]["slug"]
+    return Aid.objects.get(slug=slug).current_version()
 
 
 def filler(length, seed=0):

@@ -36,7 +36,7 @@ FOOTER_NOTE = _("Discussion record - not a recommendation")
 CLINICAL_LABELS = {
     "decision": _("The decision"), "sure": _("Decisional conflict (SURE test), before and after"),
     "discussed": _("What was discussed, topic by topic"), "benefits": _("Benefits"),
-    "risks": _("Risks"), "criteria": _("Last-resort criteria"), "alternatives": _("Alternatives"),
+    "risks": _("Risks"), "criteria": _("When it is considered"), "alternatives": _("Alternatives"),
     "reaction": _("Patient's reaction, as noted"), "said": _("What was said"),
     "values": _("What matters to the patient"), "own_words": _("In the patient's own words"),
     "questions": _("Questions and answers"), "understanding": _("Check of understanding"),

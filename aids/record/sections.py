@@ -26,7 +26,7 @@ from aids.readmodel import NotDiscussed, person_name
 from aids.record.graphics import icon_array
 from aids.record.styles import ACCENT, RULE, TINT
 from aids.record.text import Paragraph, esc, paragraphs
-from aids.vocabulary import TOPIC_BY_KEY
+from aids.vocabulary import TOPIC_BY_KEY, own_step_title
 
 STATEMENT = gettext_lazy("This document records a discussion. It does not recommend any "
                          "treatment. The decision belongs to the patient.")
@@ -285,7 +285,16 @@ def summary(ctx):
         "answers": "; ".join(f"{short} {_yes_no(answer).lower()}"
                              for short, (_q, answer) in zip(SURE_SHORT, result.answers))}), s["cell"])
         for when, result in ((gettext("Before"), d.sure_before), (gettext("After"), d.sure_after))]
-    rows = [
+    rows = []
+    if d.follows:
+        earlier = [Paragraph(esc(d.follows.line), s["cell"])]
+        if d.carried_over:
+            earlier.append(Paragraph(esc(ngettext(
+                "%(count)s question still open then was carried over.",
+                "%(count)s questions still open then were carried over.", len(d.carried_over))
+                % {"count": len(d.carried_over)}), s["cell"]))
+        rows.append(row(gettext("Earlier visit"), *earlier))
+    rows += [
         row(gettext("Where the patient stands"), *stands),
         row(gettext("Agreed next steps"), *plan_cells),
         row(gettext("Questions"), *open_rows),
@@ -318,7 +327,10 @@ def patient_summary(ctx):
     """Page 1 of the patient copy: where you are, what happens next, and who to ask."""
     d, s = ctx.data, ctx.s
     c = d.consultation
-    story = [Spacer(1, s["base"] * 0.4), Paragraph(esc(ctx.copy.labels["position"]), s["h2"]),
+    story = [Spacer(1, s["base"] * 0.4)]
+    if d.follows:
+        story.append(Paragraph(esc(d.follows.line), s["body"]))
+    story += [Paragraph(esc(ctx.copy.labels["position"]), s["h2"]),
              Paragraph(esc(d.position_text or gettext("Not recorded")), s["cell_bold"])]
     for words, key in ((c.position_words, "position_words"), (c.preference_words, "preference_words")):
         if words.strip():
@@ -425,6 +437,8 @@ def _topic(ctx, t, number):
     s = ctx.s
     title = ctx.copy.labels[t.key]
     if ctx.copy.clinician_notes:
+        # The clinical copy heads a topic as the aid names it (e.g. "Last-resort criteria").
+        title = own_step_title(ctx.data.version, t.key) or title
         title = f"{number}. {title} - {topic_line(t)}"
     story = [CondPageBreak(s["base"] * 4), Paragraph(esc(title), s["h2"])]
     if t.skipped:
@@ -522,9 +536,11 @@ def questions(ctx):
     if not d.questions:
         story.append(Paragraph(esc(gettext("No questions were recorded.")), s["body"]))
     for number, q in enumerate(d.questions, 1):
+        state = q.get_status_display().lower()
+        if q.carried_over:
+            state = gettext("%(status)s; carried over from the earlier visit") % {"status": state}
         asked = paragraphs(q.question, s["body"], prefix="<b>{}</b> ".format(esc(
-            gettext("Question %(number)s (%(status)s):")
-            % {"number": number, "status": q.get_status_display().lower()})))
+            gettext("Question %(number)s (%(status)s):") % {"number": number, "status": state})))
         story.append(KeepTogether(asked[:1]))
         story += asked[1:]
         if q.answer.strip():

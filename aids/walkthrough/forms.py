@@ -13,6 +13,7 @@ item of a topic has its own small form, all posted together.
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Field, Layout
 from django import forms
+from django.utils import timezone
 
 from aids.consultations import validate_patient_ref
 from aids.limits import QUESTION_ROWS_MAX
@@ -93,24 +94,70 @@ class StartForm(BoundedForm):
         help_text="Most of what is known comes from people with cancer pain.",
     )
 
-    def __init__(self, *args, version=None, **kwargs):
+    aid = forms.CharField(widget=forms.HiddenInput, required=False, max_length=60)
+
+    FIRST_VISIT = "new"
+
+    def __init__(self, *args, version=None, earlier=(), starting=False, **kwargs):
         super().__init__(*args, **kwargs)
+        if not starting:  # the start step of a started consultation: the aid is pinned
+            del self.fields["aid"]
         self.fields["patient_ref"].widget.attrs["autocomplete"] = "off"
+        # Earlier finalized consultations with this reference: is this visit a follow-up?
+        self.earlier = list(earlier)
+        if self.earlier:
+            self.fields["follow_up_of"] = forms.ChoiceField(
+                label="Is this a follow-up visit?", widget=forms.RadioSelect,
+                choices=[(str(c.pk), follow_up_label(c)) for c in self.earlier]
+                + [(self.FIRST_VISIT, "No: start without the earlier visits")],
+                help_text="This patient reference has a finalized record. A follow-up shows "
+                "where the patient stood last time and carries their open questions over.",
+                error_messages={"required": "This patient reference has a finalized record: "
+                                "say whether this visit follows it up."},
+            )
         sites = [(f.key, f.pain_site) for f in version.operation_forms.all()] if version else []
         self.fields["pain_sites"].choices = sites + [(NOT_SURE_SITE, "Not sure yet")]
         if not sites:  # an aid with no forms of the operation: nothing to ask
             del self.fields["pain_sites"]
         self.helper.layout = Layout(
-            "patient_ref", "present", "present_other", "language",
+            *(["aid"] if starting else []), "patient_ref", *(["follow_up_of"] if self.earlier else []),
+            "present", "present_other", "language",
             *(["pain_sites"] if sites else []), Field("cancer_pain", wrapper_class="radios-inline"),
         )
 
     def clean_patient_ref(self):
         return validate_patient_ref(self.cleaned_data["patient_ref"])
 
+    def clean(self):
+        cleaned = super().clean()
+        # A follow-up chosen on an earlier page, then the reference changed (or never one
+        # this clinician may open): said plainly, never silently started as a first visit.
+        posted = self.data.get(self.add_prefix("follow_up_of")) if self.is_bound else None
+        if "aid" in self.fields and "follow_up_of" not in self.fields and posted and posted != self.FIRST_VISIT:
+            raise forms.ValidationError(
+                "The earlier visit chosen is not a finalized record with this patient reference "
+                "that you may open. Check the reference; nothing has been started.")
+        return cleaned
+
     def values(self):
         names = ("patient_ref", "present", "present_other", "language", "pain_sites", "cancer_pain")
         return {k: self.cleaned_data[k] for k in names if k in self.fields}
+
+    def start_values(self):
+        """``values`` and the decision and earlier visit chosen: ``consultation_start``'s arguments."""
+        values = self.values()
+        values["aid_slug"] = self.cleaned_data.get("aid") or None
+        chosen = self.cleaned_data.get("follow_up_of")
+        if chosen and chosen != self.FIRST_VISIT:
+            values["follow_up_of"] = int(chosen)
+        return values
+
+
+def follow_up_label(consultation):
+    """An earlier visit as offered on the start page: date, decision and version, record id."""
+    when = timezone.localtime(consultation.finalized_at or consultation.created_at)
+    return (f"Yes, a follow-up of the visit on {when:%d %B %Y} ({consultation.version.title}, "
+            f"version {consultation.version.number}; record {consultation.record_id})")
 
 
 class SureForm(BoundedForm):

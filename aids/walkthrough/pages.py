@@ -8,10 +8,14 @@ fixed number of queries, whatever the number of items.
 
 from aids.consultations import SaveResult, StepChanges, step_save, topic_order_set
 from aids.models import ItemRecord, PatientQuestion, UnderstandingAnswer, ValueRating
+from aids.readmodel import last_time as readmodel_last_time
 from aids.readmodel import (
     grid_answers, pain_sites, prefetch_references, references_prefetch, sure_from, topic_items,
 )
-from aids.vocabulary import STEPS, TOPIC_BY_KEY, TOPIC_STEPS, all_steps, is_topic_order, topic_order
+from aids.vocabulary import (
+    STEPS, TOPIC_BY_KEY, TOPIC_STEPS, all_steps, is_topic_order, topic_intro, topic_order,
+    topic_summary, version_step,
+)
 from aids.walkthrough import forms as wf
 
 
@@ -29,7 +33,8 @@ class Page:
 
     @property
     def step(self):
-        return STEPS[self.key]
+        """The step, titled as the pinned version words it."""
+        return version_step(self.version, STEPS[self.key])
 
     def load(self):
         pass
@@ -109,6 +114,26 @@ class DecisionPage(Page):
     def changes(self):
         return StepChanges(fields={"sure_before": self.sure.values()})
 
+    def context(self):
+        return {"last_time": last_time(self.consultation) if self.consultation.follow_up_of_id else None}
+
+
+def last_time(consultation):
+    """For a follow-up visit: where the patient stood at the earlier one (their own
+    words, SURE, values: ``aids.readmodel.last_time``) and, when this visit pins another
+    version of the aid, which of its items changed (the editor's diff, item labels)."""
+    from aids.admin.diff import version_diff
+
+    last = readmodel_last_time(consultation)
+    changed = last.earlier.version_id != consultation.version_id
+    changes = []
+    if changed:
+        diff = version_diff(consultation.version, last.earlier.version)
+        changes = [(part.label, [f"{item.label} ({item.status})" for item in part.items])
+                   for part in diff.parts]
+    return {"earlier": last.earlier, "data": last, "visit": last.visit, "version_changed": changed,
+            "changes": changes, "carried_over": consultation.questions.filter(carried_over=True).count()}
+
 
 class AboutPage(Page):
     key = "about"
@@ -136,7 +161,7 @@ class TopicsPage(Page):
     def build(self):
         self.order = topic_order(self.consultation)
         skipped = set(self.consultation.skipped_topics or [])
-        topics = [TOPIC_STEPS[t] for t in self.order]
+        topics = [version_step(self.version, TOPIC_STEPS[t]) for t in self.order]
         initial = {f"skip_{t}": t in skipped for t in self.order}
         initial["order"] = ",".join(self.order)
         self.form = wf.TopicsForm(self.data, prefix="topics", topics=topics, initial=initial)
@@ -166,8 +191,8 @@ class TopicsPage(Page):
     def context(self):
         cards = [
             {
-                "step": TOPIC_STEPS[t],
-                "summary": TOPIC_BY_KEY[t].summary,
+                "step": version_step(self.version, TOPIC_STEPS[t]),
+                "summary": topic_summary(self.version, t),
                 "field": self.form[f"skip_{t}"],
                 "first": i == 0,
                 "last": i == len(self.order) - 1,
@@ -250,6 +275,7 @@ class ItemsPage(Page):
             "sites": self.sites,
             "is_risk": self.key == "risks",
             "cited": sorted(cited.values(), key=lambda r: (r.order, r.pk)),
+            "intro": topic_intro(self.version, self.key),
         }
 
 
@@ -356,6 +382,9 @@ class QuestionsPage(Page):
             for q in self.questions
         ]
         self.formset = wf.QuestionFormSet(self.data, prefix="questions", initial=initial)
+        carried = {q.pk for q in self.questions if q.carried_over}
+        for form in self.formset.forms:  # marked on the page: open at the earlier visit
+            form.carried_over = form.initial.get("id") in carried
         self.understanding_forms = []
         for question in self.understanding:
             saved = self.answers.get(question.pk)

@@ -40,14 +40,17 @@ from aids.consultations import (
     StaleRevision,
     addendum_add,
     audit_record,
+    chosen_aid,
     consultation_start,
+    follow_up_candidates,
+    published_aids,
     record_finalize,
     save_answered,
 )
 from aids.models import Aid, AuditEvent, Consultation
 from aids.readmodel import record_data
 from aids.stash import stash_clear, stash_pop
-from aids.vocabulary import AID_SLUG, NOT_RATED, REVIEW, STEPS, neighbours
+from aids.vocabulary import NOT_RATED, REVIEW, STEPS, neighbours
 from aids.walkthrough.conflicts import conflict_rows, typed_texts
 from aids.walkthrough.forms import AddendumForm, ReasonForm, SearchForm, StartForm
 from aids.walkthrough.pages import PAGES
@@ -105,29 +108,61 @@ def home(request):
     return render(request, "walkthrough/list.html", {"page": page, "search": form, "query": query})
 
 
+def _earlier_visit(request):
+    """The finalized consultation ``?follow=<pk>`` names, if this user may open it."""
+    pk = _int(request.GET.get("follow"))
+    return visible_consultations(request.user).filter(
+        pk=pk, status=Consultation.Status.FINAL).select_related("version__aid").first()
+
+
 @sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
 def consultation_new(request):
-    aid = Aid.objects.filter(slug=AID_SLUG).first()
-    version = aid.current_version() if aid else None
-    if request.method == "POST":
-        form = StartForm(request.POST, prefix="start", version=version)
-        if form.is_valid():
-            try:
-                consultation = consultation_start(clinician=request.user, **form.values())
-            except NoPublishedVersion as exc:
-                messages.error(request, str(exc))
-            except ValidationError as exc:
-                form.add_error(None, exc)
-            else:
-                stash_clear(request)
-                return redirect(_step_url(consultation, "decision"))
-    else:
-        data = stash_pop(request)
-        if data is not None:
-            messages.warning(request, LOGGED_OUT_MESSAGE)
-        form = StartForm(data, prefix="start", version=version)
-    return render(request, "walkthrough/new.html", {"form": form, "version": version})
+    """Start a consultation. With several published aids the clinician first chooses the
+    decision (``?aid=<slug>``); with one, the form shows at once. A reference that
+    matches a finalized record of theirs or their team's is offered as a follow-up."""
+    data = request.POST if request.method == "POST" else stash_pop(request)
+    if request.method == "GET" and data is not None:
+        messages.warning(request, LOGGED_OUT_MESSAGE)
+    earlier = _earlier_visit(request) if request.method == "GET" else None
+    slug = (data or {}).get("start-aid") or request.GET.get("aid") or (
+        earlier.version.aid.slug if earlier else None)
+    aids = list(published_aids())
+    try:
+        aid = chosen_aid(slug)
+    except NoPublishedVersion as exc:
+        aid = None
+        if request.method == "POST" or (slug and aids):  # e.g. a decision retired meanwhile
+            messages.error(request, str(exc))
+    except ValidationError as exc:  # several published, none chosen
+        if request.method == "POST":
+            messages.error(request, exc.messages[0])
+        return render(request, "walkthrough/choose_aid.html", {"aids": aids})
+    if aid is None:
+        if aids:  # the decision named is retired or unknown: choose again among those published
+            return render(request, "walkthrough/choose_aid.html", {"aids": aids})
+        return render(request, "walkthrough/new.html", {"form": None, "version": None, "aids": aids})
+    version = aid.current_version()
+    initial = {"aid": aid.slug}
+    if earlier is not None:
+        initial.update(patient_ref=earlier.patient_ref, follow_up_of=str(earlier.pk))
+    ref = (data or {}).get("start-patient_ref") if data is not None else initial.get("patient_ref")
+    candidates = follow_up_candidates(request.user, ref, aid)
+    form = StartForm(data, prefix="start", version=version, earlier=candidates, initial=initial,
+                     starting=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            consultation = consultation_start(clinician=request.user, **form.start_values())
+        except NoPublishedVersion as exc:
+            messages.error(request, str(exc))
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            stash_clear(request)
+            return redirect(_step_url(consultation, "decision"))
+    return render(request, "walkthrough/new.html", {
+        "form": form, "version": version, "aids": aids, "several": len(aids) > 1,
+    })
 
 
 def consultation_resume(request, pk):
@@ -424,6 +459,25 @@ def _record_context(request, consultation, addendum_form=None):
         "addendum_form": addendum_form,
         "patient_view": _is_patient_view(request),
         "collaborate_answered": collaborate_answered(consultation),
+        **_visits(request.user, consultation),
+    }
+
+
+def _visits(user, consultation):
+    """The record page's links between visits: the earlier one it follows up and the
+    follow-ups of this one (those this user may open; a records auditor sees all), and
+    whether this user may start another follow-up from it (its clinician or team)."""
+    access = getattr(consultation, "access", OWNER)
+    visible = Consultation.objects.all() if access == "auditor" else visible_consultations(user)
+    follow_ups = list(visible.filter(follow_up_of=consultation).select_related("version")
+                      .order_by("created_at", "pk"))
+    earlier = None
+    if consultation.follow_up_of_id:
+        earlier = visible.filter(pk=consultation.follow_up_of_id).first()
+    return {
+        "earlier_visit": earlier,
+        "follow_ups": follow_ups,
+        "can_follow_up": consultation.is_final and access != "auditor",
     }
 
 
