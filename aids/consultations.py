@@ -49,6 +49,7 @@ from aids.models.consultation import NOTE_LIMIT, NOT_SURE_SITE
 from aids.record.storage import (
     RecordGenerationError, RecordGlyphsMissing, record_render, record_store,
 )
+from aids.translations import pin_translation
 from aids.vocabulary import (
     AID_SLUG, RATING_MAX, RATING_MIN, TOPIC_BY_KEY, TOPIC_BY_KIND, is_topic_order, sure_clean,
     topic_moved,
@@ -156,8 +157,9 @@ def _audit_changed(consultation, user, step):
 
 
 def consultation_start(*, clinician, patient_ref, present=(), present_other="", language="English",
-                       pain_sites=(), cancer_pain="", aid_slug=AID_SLUG):
-    """Start a consultation, pinning the aid's current published version."""
+                       pain_sites=(), cancer_pain="", aid_slug=AID_SLUG, language_code=""):
+    """Start a consultation, pinning the aid's current published version (and, with
+    ``language_code``, its published translation into that language: ``pin_translation``)."""
     patient_ref = validate_patient_ref(patient_ref)
     present = [p for p in Consultation.Present.values if p in set(present or ())]
     with transaction.atomic():
@@ -176,6 +178,8 @@ def consultation_start(*, clinician, patient_ref, present=(), present_other="", 
         )
         consultation.full_clean(exclude=["clinician", "version"])
         consultation.save()
+        if language_code:
+            pin_translation(consultation, language_code)
         audit_record(consultation=consultation, user=clinician, action=AuditEvent.Action.CREATED)
     return consultation
 

@@ -15,7 +15,9 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from aids.models import AidVersion, Consultation, GridAnswer, TranslatedText, Translation
+from aids.models import (
+    AidVersion, Consultation, FinalRecordError, GridAnswer, TranslatedText, Translation,
+)
 from aids.models.content import TEXT_LIMIT
 from aids.models.translation import TRANSLATABLE, TRANSLATABLE_PARTS
 
@@ -119,7 +121,8 @@ def source_texts(version, *, parts=None):
 # --------------------------------------------------------------------------- writes
 
 
-def _check_language(version, language_code):
+def check_can_translate(version, language_code):
+    """Raise ``TranslationError`` unless ``version`` may be translated into that language."""
     codes = dict(translatable_languages())
     if language_code not in codes:
         listed = ", ".join(f"{c} ({n})" for c, n in translatable_languages()) or "none"
@@ -137,7 +140,7 @@ def translation_start(*, version, language_code, user, translator_role="", unrev
     """A new draft translation of the published ``version`` into ``language_code``,
     with an empty text (or the one given in ``texts``, {(part, id, field): text}) for
     every source text. ``user`` is the translator."""
-    _check_language(version, language_code)
+    check_can_translate(version, language_code)
     texts = texts or {}
     with transaction.atomic():
         translation = Translation(
@@ -304,6 +307,8 @@ def pin_translation(consultation, language_code):
     if language_code and language_code not in dict(settings.LANGUAGES):
         raise ValidationError({"language_code": f'"{language_code}" is not one of this '
                                                 "site's languages."})
+    if consultation.is_final:
+        raise FinalRecordError("The record is final: its language and content no longer change.")
     translation = published_translation(consultation.version, language_code)
     consultation.language_code = language_code or ""
     consultation.translation = translation

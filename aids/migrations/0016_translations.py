@@ -7,6 +7,25 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def grant_translation_permissions(apps, schema_editor):
+    """Content editors translate (add, change, view); approvers also publish them."""
+    from django.contrib.auth.management import create_permissions
+
+    app_config = apps.get_app_config("aids")
+    app_config.models_module = True
+    create_permissions(app_config, verbosity=0, apps=apps)
+    app_config.models_module = None
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    codenames = [f"{action}_{model}" for model in ("translation", "translatedtext")
+                 for action in ("add", "change", "view")] + ["delete_translation"]
+    perms = list(Permission.objects.filter(content_type__app_label="aids", codename__in=codenames))
+    for name in ("Content editors", "Content approvers"):
+        group = Group.objects.filter(name=name).first()
+        if group is not None:
+            group.permissions.add(*perms)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -122,4 +141,5 @@ class Migration(migrations.Migration):
             model_name='translatedtext',
             constraint=models.UniqueConstraint(fields=('translation', 'part', 'object_id', 'field'), name='one_text_per_translated_field'),
         ),
+        migrations.RunPython(grant_translation_permissions, migrations.RunPython.noop),
     ]

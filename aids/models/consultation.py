@@ -408,6 +408,7 @@ class RecordDocument(AppendOnly):
     class Variant(models.TextChoices):
         CLINICAL = "clinical", "Clinical copy"
         PATIENT = "patient", "Patient copy"
+        BILINGUAL = "bilingual", "Bilingual patient copy (for an interpreter)"
 
     consultation = models.ForeignKey(Consultation, on_delete=models.PROTECT, related_name="documents")
     revision = models.PositiveIntegerField(help_text="1 at finalization; +1 for each addendum.")
