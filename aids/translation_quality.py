@@ -49,7 +49,7 @@ def check_translation(translation):
     number of queries, whatever its size)."""
     report = QualityReport()
     lang = translation.language_code
-    texts = translated_texts(translation)
+    texts = translated_texts(translation, fresh=True)
     name = translation.language_name
     wording_known = directive_wording_known(lang)
     level_known = reading_level("Texto.", lang) is not None

@@ -173,6 +173,7 @@ def translation_save_texts(*, translation, user, texts):
                 row._history_user = user
                 row.save(update_fields=["text"])
                 changed += 1
+    translation.__dict__.pop("_texts_cache", None)
     return changed
 
 
@@ -320,9 +321,10 @@ def pin_translation(consultation, language_code):
 # --------------------------------------------------------------------------- showing
 
 
-def translated_texts(translation):
-    """{(part, object id, field): text} of a translation (one query; cached on it)."""
-    cached = getattr(translation, "_texts_cache", None)
+def translated_texts(translation, *, fresh=False):
+    """{(part, object id, field): text} of a translation (one query; cached on it unless
+    ``fresh``)."""
+    cached = None if fresh else getattr(translation, "_texts_cache", None)
     if cached is None:
         cached = {(t.part, t.object_id, t.field): t.text
                   for t in TranslatedText.objects.filter(translation=translation)}

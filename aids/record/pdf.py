@@ -106,7 +106,7 @@ COPIES = {
     "patient": Copy("patient", _("Patient copy"), 13.0, False, PATIENT_LABELS, PATIENT_SECTIONS),
 }
 # Made only for a consultation shown in a translation (aids.record.storage).
-BILINGUAL = Copy("bilingual", _("Bilingual patient copy"), 11.0, False, BILINGUAL_LABELS,
+BILINGUAL = Copy("bilingual", _("Bilingual patient copy"), 12.0, False, BILINGUAL_LABELS,
                  BILINGUAL_SECTIONS)
 ALL_COPIES = {**COPIES, "bilingual": BILINGUAL}
 
