@@ -153,6 +153,11 @@ class TranslationAdmin(SimpleHistoryAdmin):
             translator_role=obj.translator_role)
         obj.pk, obj._state.adding = created.pk, False
 
+    def response_add(self, request, obj, post_url_continue=None):
+        # Straight to the new draft's overview: its parts are translated from there.
+        messages.success(request, f"Draft translation started: {obj}. Translate it part by part.")
+        return HttpResponseRedirect(reverse("admin:aids_translation_change", args=[obj.pk]))
+
     # -- the pages ---------------------------------------------------------------------
 
     def get_urls(self):
