@@ -82,9 +82,7 @@ def spanish_syllables(word):
             if previous not in _ES_VOWELS or (previous in _ES_STRONG and ch in _ES_STRONG):
                 count += 1
         previous = ch
-    if word.endswith("y") and len(word) > 1 and word[-2] not in _ES_VOWELS:
-        count += 1  # "muy" has its vowel; "y" alone after a consonant is one ("ley" is not)
-    return max(1, count)
+    return max(1, count)  # "y" (and), a word with no vowel letter, is one syllable
 
 
 _ES_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)

@@ -560,3 +560,31 @@ def test_the_bundled_translation_names_the_bundled_version_by_digest():
     doc = json.loads((Path(aids.__file__).parent / "content" / "tractotomy.es.json").read_text())
 
     assert doc["source_digest"] == AidVersion.objects.get(status="published").digest
+
+
+def test_export_aid_and_import_aid_carry_a_translation(version, translator, approver, tmp_path):
+    translation = published(version, translator, approver)
+    path = tmp_path / "es.json"
+
+    call_command("export_aid", "tractotomy", "--translation", "es", "--output", str(path),
+                 stderr=io.StringIO())
+    out = io.StringIO()
+    call_command("import_aid", str(path), stdout=out)
+
+    copy = Translation.objects.exclude(pk=translation.pk).get()
+    assert f"Imported draft translation {copy.pk} (Español)" in out.getvalue()
+    assert translated_texts(copy) == translated_texts(translation)
+
+
+def test_import_aid_refuses_a_malformed_translation_whole(version, translator, approver, tmp_path):
+    doc = export_translation(published(version, translator, approver))
+    doc["texts"]["options"] = "none"
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+
+    with pytest.raises(Exception) as refused:
+        call_command("import_aid", str(path), stdout=io.StringIO())
+
+    assert "texts.options: must be a list, found text" in str(refused.value)
+    assert "Nothing was imported." in str(refused.value)
+    assert Translation.objects.count() == 1

@@ -180,14 +180,12 @@ class TranslationAdmin(SimpleHistoryAdmin):
     def _pages(self, translation, report):
         """Each part page with how many of its texts are translated and its findings."""
         texts = {(t.part, t.object_id, t.field): t.text for t in translation.texts.all()}
-        done, total = Counter(), Counter()
+        done, total, where = Counter(), Counter(), {}
         for s in source_texts(translation.version):
             key = PAGE_OF_PART[s.part]
             total[key] += 1
             done[key] += bool(texts.get(s.key, "").strip())
-        where = {}
-        for s in source_texts(translation.version):
-            where[s.location] = PAGE_OF_PART[s.part]
+            where[s.location] = key
         errors, warnings = Counter(), Counter()
         for f in report.findings:
             (errors if f.level == "error" else warnings)[where.get(f.location, "")] += 1
