@@ -447,6 +447,9 @@ def test_the_patient_copy_is_in_spanish_with_every_figure_of_the_source(spanish_
     for item in shown:
         description = texts[(type(item)._meta.model_name + "s", item.pk, "description")]
         assert numbers_in(description) == numbers_in(item.description)
+    for item in shown:  # each figure printed as the source gives it
+        if item.has_figure:
+            assert f"{item.numerator} in {item.denominator}" in text
     assert c.version.decision not in text
     assert "Shown to the patient in Español: translation 1 of content version 1" in text
     assert "translated by Qualified medical translator (Spanish), approved by Marta Gil" in text
@@ -588,3 +591,28 @@ def test_import_aid_refuses_a_malformed_translation_whole(version, translator, a
     assert "texts.options: must be a list, found text" in str(refused.value)
     assert "Nothing was imported." in str(refused.value)
     assert Translation.objects.count() == 1
+
+
+def test_a_consultation_shown_in_arabic_has_right_to_left_copies(clinician, translator, approver):
+    """A small test translation into Arabic (right to left, shaped by aids/record/direction.py):
+    the patient and bilingual copies are made, with the source's figures."""
+    version = make_published()
+    texts = {s.key: f"نص مترجم: {s.text}" if s.part != "risks" or s.field != "title"
+             else "خدر في الوجه" for s in source_texts(version)}
+    draft = translation_start(version=version, language_code="ar", user=translator,
+                              translator_role="Qualified medical translator (Arabic)", texts=texts)
+    translation_publish(translation=draft, user=approver, change_note="Arabic test.",
+                        justification="No wording patterns or reading formula exist here for "
+                        "Arabic, so the approver read every text against the source.")
+    consultation = consultation_start(clinician=clinician, patient_ref="P-AR", language_code="ar")
+    record_finalize(consultation=consultation, user=clinician)
+
+    patient = pdf_text(_document(consultation, "patient"))
+    bilingual = pdf_text(_document(consultation, "bilingual"))
+
+    assert consultation.translation.language_code == "ar"
+    clinical = pdf_text(_document(consultation, "clinical"))
+    assert "translation 1 of content version 1, translated by Qualified medical translator (Arabic)" in clinical
+    assert version.risks.first().title in bilingual
+    assert version.decision not in patient
+    assert any("\u0600" <= ch <= "\u06ff" or "\ufe70" <= ch <= "\ufeff" for ch in patient)
