@@ -616,3 +616,24 @@ def test_a_consultation_shown_in_arabic_has_right_to_left_copies(clinician, tran
     assert version.risks.first().title in bilingual
     assert version.decision not in patient
     assert any("\u0600" <= ch <= "\u06ff" or "\ufe70" <= ch <= "\ufeff" for ch in patient)
+
+
+def test_a_translated_page_costs_two_queries_more_whatever_its_size(
+        client, clinician, version, translator, approver):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    published(version, translator, approver)
+    english = consultation_start(clinician=clinician, patient_ref="P-EN")
+    spanish = consultation_start(clinician=clinician, patient_ref="P-ES", language_code="es")
+    client.force_login(clinician)
+    counts = {}
+    for key in ("risks", "alternatives", "values"):
+        for name, consultation in (("en", english), ("es", spanish)):
+            client.get(step_url(consultation, key))  # warm: sessions, template caches
+            with CaptureQueriesContext(connection) as queries:
+                client.get(step_url(consultation, key))
+            counts[key, name] = len(queries)
+
+    # The translation pinned, and its texts: one query each.
+    assert all(counts[key, "es"] - counts[key, "en"] == 2 for key in ("risks", "alternatives", "values")), counts
