@@ -185,3 +185,19 @@ def test_an_editor_sees_no_publish_form(client, version, translator):
     assert "Texts to translate, part by part" in overview
     assert client.post(reverse("admin:aids_translation_publish", args=[draft.pk]),
                        {"change_note": "x"}).status_code == 403
+
+
+def test_the_list_of_translations_runs_a_fixed_number_of_queries(client, translator, version):
+    client.force_login(translator)
+    translation_start(version=version, language_code="es", user=translator)
+    client.get(reverse("admin:aids_translation_changelist"))
+    with CaptureQueriesContext(connection) as one:
+        client.get(reverse("admin:aids_translation_changelist"))
+    for code in ("es", "ar", "ar"):
+        translation_start(version=version, language_code=code, user=translator)
+
+    with CaptureQueriesContext(connection) as four:
+        page = client.get(reverse("admin:aids_translation_changelist")).content.decode()
+
+    assert len(four) == len(one)
+    assert page.count("العربية draft #") == 2 and "Español draft #" in page
