@@ -637,3 +637,21 @@ def test_a_translated_page_costs_two_queries_more_whatever_its_size(
 
     # The translation pinned, and its texts: one query each.
     assert all(counts[key, "es"] - counts[key, "en"] == 2 for key in ("risks", "alternatives", "values")), counts
+
+
+def test_the_review_in_patient_view_is_in_the_translation(client, clinician, version, translator, approver):
+    from aids.models import ItemRecord
+
+    published(version, translator, approver)
+    consultation = consultation_start(clinician=clinician, patient_ref="P-1", language_code="es")
+    risk = version.risks.first()
+    ItemRecord.objects.create(consultation=consultation, kind=ItemRecord.Kind.RISK, item_id=risk.pk,
+                              discussed=True)
+    client.force_login(clinician)
+    url = step_url(consultation, "review")
+
+    clinician_view = client.get(url).content.decode()
+    patient_view = client.get(url + "?view=patient", follow=True).content.decode()
+
+    assert risk.title in clinician_view and f"Texto traducido. {risk.title}" not in clinician_view
+    assert f"Texto traducido. {risk.title}" in patient_view
