@@ -385,7 +385,7 @@ def finalize_confirm(request, pk):
         "confirm_field": FINALIZE_CONFIRM,
         **navigation(consultation, REVIEW.key),
         "step": REVIEW,
-        "patient_view": patient_view,
+        "patient_view": _is_patient_view(request),
     })
 
 
