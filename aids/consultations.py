@@ -50,6 +50,7 @@ from aids.models.consultation import NOTE_LIMIT, NOT_SURE_SITE
 from aids.record.storage import (
     RecordGenerationError, RecordGlyphsMissing, record_render, record_store,
 )
+from aids.translations import pin_translation
 from aids.vocabulary import (
     RATING_MAX, RATING_MIN, TOPIC_BY_KEY, TOPIC_BY_KIND, is_topic_order, sure_clean,
     topic_moved,
@@ -200,13 +201,15 @@ def follow_up_candidates(user, patient_ref, aid=None):
 
 
 def consultation_start(*, clinician, patient_ref, present=(), present_other="", language="English",
-                       pain_sites=(), cancer_pain="", aid_slug=None, follow_up_of=None):
+                       pain_sites=(), cancer_pain="", aid_slug=None, follow_up_of=None,
+                       language_code=""):
     """Start a consultation, pinning the chosen aid's current published version.
 
     ``aid_slug`` names the decision (left out: the one published aid). ``follow_up_of``
     (a consultation, or its pk) makes this a follow-up visit: the earlier one must be
     final, about the same decision, for the same patient reference and one the clinician
-    may open; its questions still open are carried over, marked so.
+    may open; its questions still open are carried over, marked so. ``language_code``
+    pins the version's published translation into that language (``pin_translation``).
     """
     patient_ref = validate_patient_ref(patient_ref)
     present = [p for p in Consultation.Present.values if p in set(present or ())]
@@ -239,6 +242,8 @@ def consultation_start(*, clinician, patient_ref, present=(), present_other="", 
                                 answer="", status=PatientQuestion.Status.OPEN, carried_over=True)
                 for i, q in enumerate(open_questions.order_by("order", "pk"))
             ])
+        if language_code:
+            pin_translation(consultation, language_code)
         audit_record(consultation=consultation, user=clinician, action=AuditEvent.Action.CREATED,
                      detail=f"follow-up of {earlier.record_id}" if earlier else "")
     return consultation

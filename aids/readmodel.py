@@ -21,9 +21,11 @@ from django.utils.dates import MONTHS
 from django.utils.translation import gettext
 
 from aids.models import (
-    NOT_SURE_SITE, Consultation, GridAnswer, PatientQuestion, Reference, SiteSettings, StaffProfile,
+    NOT_SURE_SITE, AidVersion, Consultation, GridAnswer, PatientQuestion, Reference, SiteSettings,
+    StaffProfile,
 )
 from aids.public_links import reading_url
+from aids.translations import apply_translation
 from aids.vocabulary import (
     SURE_ITEMS, TOPIC_BY_KEY, rating_text, step_title, sure_clean, sure_conflict, sure_score, topic_order,
 )
@@ -316,6 +318,9 @@ class RecordData:
     # (set by ``record_render`` at finalization; empty otherwise).
     collaborate_url: str = ""
     collaborate_expires: object = None
+    # The published translation the content is shown in (the patient copy of a
+    # consultation shown in another language), or None: the source version's texts.
+    translation: object = None
 
     # What only some summaries show is read when first asked for (the review page
     # needs no grid, references or colophon; the PDF does).
@@ -333,17 +338,18 @@ class RecordData:
 
     @cached_property
     def sections(self):
-        return list(self.version.sections.prefetch_related(references_prefetch()))
+        return apply_translation(
+            self.translation, list(self.version.sections.prefetch_related(references_prefetch())))
 
     @cached_property
     def grid_answers(self):
         """{(option_id, question_id): GridAnswer}."""
-        return grid_answers(self.version)
+        return apply_translation(self.translation, grid_answers(self.version))
 
     @cached_property
     def grid_questions(self):
         self.grid_answers  # noqa: B018 - prefetches the questions with the answers
-        return list(self.version.grid_questions.all())
+        return apply_translation(self.translation, list(self.version.grid_questions.all()))
 
     @cached_property
     def references(self):
@@ -473,14 +479,21 @@ def present_labels(consultation):
     return present + ([consultation.present_other] if consultation.present_other else [])
 
 
-def record_data(*, consultation, revision=0, generated_at=None, generated_by=None):
+def record_data(*, consultation, revision=0, generated_at=None, generated_by=None,
+                translated=False):
     """Gather everything a record shows (a fixed number of queries, whatever the size).
 
     ``revision`` is the record revision being generated (0 for the review page,
-    which shows the record before it exists).
+    which shows the record before it exists). ``translated=True`` (the patient copy)
+    shows the content in the published translation the consultation pinned, if any:
+    the content objects are then read afresh, so the source texts of
+    ``consultation.version`` are left as they are for the clinical copy.
     """
     c = consultation
     version = c.version
+    translation = c.translation if translated and c.translation_id else None
+    if translation is not None:
+        version = AidVersion.objects.select_related("aid", "published_by").get(pk=c.version_id)
     records = {(r.kind, r.item_id): r for r in c.item_records.all()}
     skipped_keys = set(c.skipped_topics or [])
     sites = pain_sites(c)
@@ -499,6 +512,15 @@ def record_data(*, consultation, revision=0, generated_at=None, generated_by=Non
     ratings = {r.statement_id: r for r in c.value_ratings.all()}
     answers = {a.question_id: a for a in c.understanding_answers.all()}
     started = timezone.localtime(c.created_at) if c.created_at else timezone.localtime()
+    values = [ValueRow(s, rating_text(ratings.get(s.pk))) for s in version.value_statements.all()]
+    understanding = [
+        Understood(q, answers[q.pk].get_answer_display()
+                   if q.pk in answers and answers[q.pk].answer else NOT_ANSWERED)
+        for q in version.understanding_questions.all()
+    ]
+    if translation is not None:
+        apply_translation(translation, version, [t.items for t in all_topics], sites.forms,
+                          values, understanding)
     return RecordData(
         consultation=c,
         version=version,
@@ -514,11 +536,8 @@ def record_data(*, consultation, revision=0, generated_at=None, generated_by=Non
         all_topics=all_topics,
         sure_before=sure_from(c.sure_before),
         sure_after=sure_from(c.sure_after),
-        values=[ValueRow(s, rating_text(ratings.get(s.pk))) for s in version.value_statements.all()],
+        values=values,
         questions=list(c.questions.all()),
-        understanding=[
-            Understood(q, answers[q.pk].get_answer_display()
-                       if q.pk in answers and answers[q.pk].answer else NOT_ANSWERED)
-            for q in version.understanding_questions.all()
-        ],
+        understanding=understanding,
+        translation=translation,
     )

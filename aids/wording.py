@@ -33,7 +33,8 @@ Negation never excuses the rest: "is not recommended", "you are not eligible",
 import re
 from dataclasses import dataclass
 
-__all__ = ["DIRECTIVE_PATTERNS", "DirectiveMatch", "DirectivePattern", "Match", "find_directive_wording"]
+__all__ = ["DIRECTIVE_PATTERNS", "DirectiveMatch", "DirectivePattern", "Match", "SPANISH_PATTERNS",
+           "directive_wording_known", "find_directive_wording", "find_directive_wording_in"]
 
 # Straight, curly and HTML-escaped apostrophes: rendered pages escape "'" as &#x27;.
 _APOS = r"(?:['’‘`]|&#x27;|&#39;|&rsquo;|&apos;)"
@@ -263,3 +264,101 @@ def find_directive_wording(text):
             continue
         kept.append(match)
     return kept
+
+
+# -- other languages ----------------------------------------------------------------
+# The gates check a content translation with the patterns of its language, where
+# this module knows them. Spanish: a small list of the same kinds (telling,
+# recommending, ranking, fitting, eligibility, urging, social norm, reassurance),
+# with the disclaimers ("no recomienda ningún tratamiento", "no hay una opción
+# mejor") excused. Other languages have no list yet: the approver reads for it.
+
+_ES_NEG_BEFORE = re.compile(
+    r"\b(?:no|nunca|ni|sin)(?:\s+(?:se|le|les|lo|la|da|hace|hacen|ofrece|es|son|una|un|"
+    r"ningún|ninguna|ninguno|ni|tampoco|pretende|quiere))*\s*$", _FLAGS)
+_ES_NEG_AFTER = re.compile(r"^\s+(?:ningún|ninguna|ninguno|nada)\b", _FLAGS)
+_ES_OPTION = (
+    r"(?:la\s+)?(?:tractotomía|cordotomía|mesencefalotomía|operación|cirugía|intervención|"
+    r"opción|tratamiento|estimulación|bomba|medicación|medicamentos?)"
+)
+
+SPANISH_PATTERNS = [
+    # "No debe elegir..." (must not) still tells; "No tiene que decidir hoy" (need not) does not.
+    _p(TELLS, r"\b(?:usted\s+|tú\s+)?(?:debe|debería|deberías|debes)\s+(?:elegir|escoger|"
+              r"operarse|aceptar|decidir|probar|hacerse|tomar|optar|pedir|considerar)\b"),
+    _p(TELLS, r"\b(?:usted\s+|tú\s+)?(?:tiene\s+que|tienes\s+que|hay\s+que)\s+(?:elegir|"
+              r"escoger|operarse|aceptar|decidir|probar|hacerse|tomar|optar|pedir|considerar)\b",
+       negatable="obligation"),
+    _p(TELLS, r"\bsi\s+yo\s+fuera\s+usted\b"),
+    _p(RECOMMENDS, r"\b(?:le\s+|les\s+|te\s+)?(?:recomendamos|recomiendo|aconsejamos|aconsejo|"
+                   r"sugerimos|sugiero)\b"),
+    _p(RECOMMENDS, r"\b(?:es|son|está|están)\s+(?:muy\s+|altamente\s+)?(?:recomendad[oa]s?|"
+                   r"aconsejad[oa]s?|indicad[oa]s?\s+para\s+usted)\b"),
+    _p(RECOMMENDS, r"\b(?:recomienda|recomiendan|recomendación|recomendaciones)\b",
+       negatable="recommend"),
+    _p(RANKS, r"\b(?:la|el)\s+mejor\s+(?:opción|elección|tratamiento|decisión|camino)\b",
+       negatable="determiner"),
+    _p(RANKS, r"\b(?:la\s+)?(?:opción|elección|decisión)\s+(?:correcta|adecuada|acertada)\b",
+       negatable="determiner"),
+    _p(RANKS, rf"\b{_ES_OPTION}\s+(?:es|son|sería|será)\s+(?:mucho\s+)?(?:mejor|más\s+segur[oa]|"
+              r"más\s+eficaz|preferible|superior|la\s+más\s+segura|el\s+más\s+seguro)\b"),
+    _p(FITS, r"\b(?:ideal|perfect[oa]|adecuad[oa]|apropiad[oa]|lo\s+mejor)\s+para\s+usted\b",
+       negatable="not"),
+    _p(FITS, r"\bes\s+(?:un|una)\s+buen[oa]?\s+candidat[oa]\b"),
+    _p(ELIGIBILITY, r"\b(?:usted\s+)?(?:es|no\s+es)\s+apt[oa]\b|\bcumple\s+los\s+requisitos\b"),
+    _p(URGES, r"\b(?:decida|decídase)\s+(?:ya|hoy|pronto|cuanto\s+antes)\b|"
+              r"\bno\s+(?:espere|lo\s+deje)\b"),
+    _p(SOCIAL_NORM, r"\b(?:la\s+mayoría|casi\s+todos)\s+(?:de\s+los\s+pacientes\s+|de\s+las\s+personas\s+)?"
+                    r"(?:elige|eligen|escoge|escogen|prefiere|prefieren|opta|optan)\b"),
+    _p(TEAM_PREFERENCE, r"\b(?:preferimos|nuestra\s+opción\s+preferida)\b"),
+    _p(REASSURES, r"\b(?:es|son)\s+(?:muy\s+|totalmente\s+|completamente\s+)?segur[oa]s?\b|"
+                  r"\bfunciona\s+(?:muy\s+)?bien\b|\buna\s+intervención\s+menor\b",
+       negatable="not"),
+]
+
+_ES_NOT_BEFORE = re.compile(r"\b(?:no|nunca|ni|sin|si)(?:\s+\w+){0,2}\s*$", _FLAGS)
+_ES_NO_BEFORE = re.compile(r"\b(?:no\s+(?:hay|existe)|ninguna|ningún)\s+(?:una\s+|un\s+)?$", _FLAGS)
+
+
+def _es_excused(pattern, text, m):
+    if not pattern.negatable:
+        return False
+    before = _clause_before(text, m.start())
+    if pattern.negatable == "determiner":
+        return bool(_ES_NO_BEFORE.search(before))
+    if pattern.negatable == "not":
+        return bool(_ES_NOT_BEFORE.search(before))
+    if pattern.negatable == "obligation":
+        return bool(re.search(r"\b(?:no|nadie|nunca)\s+(?:\w+\s+)?$", before, _FLAGS))
+    return bool(_ES_NEG_BEFORE.search(before)) or (
+        m.group(0).lower() in {"recomienda", "recomiendan"} and bool(_ES_NEG_AFTER.match(text[m.end():])))
+
+
+def _find_es(text):
+    found = []
+    for pattern in SPANISH_PATTERNS:
+        for m in pattern.regex.finditer(text):
+            if not _es_excused(pattern, text, m):
+                found.append(DirectiveMatch(m.group(0), pattern.label, m.start(), m.end()))
+    found.sort(key=lambda d: (d.start, -(d.end - d.start)))
+    kept = []
+    for match in found:
+        if not any(match.start < k.end and k.start < match.end for k in kept):
+            kept.append(match)
+    return kept
+
+
+def directive_wording_known(language_code):
+    """Whether this module has directive-wording patterns for the language."""
+    return (language_code or "en").split("-")[0].lower() in {"en", "es"}
+
+
+def find_directive_wording_in(text, language_code):
+    """``find_directive_wording`` for a language ("en", "es"); None when the
+    language has no patterns here (the caller says so; it is never a pass)."""
+    base = (language_code or "en").split("-")[0].lower()
+    if base == "en":
+        return find_directive_wording(text)
+    if base == "es":
+        return _find_es(text) if text else []
+    return None

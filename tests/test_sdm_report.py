@@ -50,7 +50,7 @@ def test_report_figures_on_the_seeded_dataset(dataset):
     assert report.topics == [
         ("Benefits", 0, 1, 1),
         ("Risks", 0, 2, 2),
-        ("Last-resort criteria", 2, 1, 3),
+        ("When it is considered", 2, 1, 3),
         ("Alternatives", 1, 2, 3),
     ]
     assert [(before, after) for _q, before, after in report.sure] == [(2, 3), (3, 3), (2, 3), (2, 3)]

@@ -16,6 +16,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from aids.models import AidVersion, SiteSettings, Team
+from aids.translations import translation_start
 from aids.vocabulary import STEPS
 from factories import make_user
 from walkthrough_support import published_aid, start_consultation
@@ -129,6 +130,18 @@ TABLE = {
         "get", "/admin/aids/aidversion/{version}/part/risks/{risk}/", S("302 302 302 200 200 302 200")),
     "admin/aids/aidversion/^([^/]+)/history/([^/]+)/$": (
         "get", "/admin/aids/aidversion/{version}/history/{version_history}/", S("302 302 302 200 200 302 200")),
+    # Content translations (a draft here): editors translate, approvers also publish
+    # (by POST; a GET of the publish or new-draft address goes back to the overview).
+    **model_rows("admin/aids/translation", editor=200),
+    "admin/aids/translation/<int:pk>/part/<str:key>/": (
+        "get", "/admin/aids/translation/{translation}/part/risks/", S("302 302 302 200 200 302 200")),
+    "admin/aids/translation/<int:pk>/publish/": (
+        "get", "/admin/aids/translation/{translation}/publish/", S("302 302 302 302 302 302 302")),
+    "admin/aids/translation/<int:pk>/new-draft/": (
+        "get", "/admin/aids/translation/{translation}/new-draft/", S("302 302 302 302 302 302 302")),
+    "admin/aids/translation/^([^/]+)/history/([^/]+)/$": (
+        "get", "/admin/aids/translation/{translation}/history/{translation_history}/",
+        S("302 302 302 200 200 302 200")),
     # Accounts, roles, teams, site settings and login throttling: administrators only.
     **model_rows("admin/auth/user", editor=403),
     "admin/auth/user/<id>/password/": ("get", "/admin/auth/user/{owner_pk}/password/",
@@ -192,9 +205,11 @@ def world(client, clinician, other_clinician):
     from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 
     version = AidVersion.objects.get(status="published")
+    translation = translation_start(version=version, language_code="es", user=None)
     objects = {
         "admin/aids/aid": version.aid_id,
         "admin/aids/aidversion": version.pk,
+        "admin/aids/translation": translation.pk,
         "admin/auth/user": clinician.pk,
         "admin/auth/group": Group.objects.get(name="Content editors").pk,
         "admin/aids/team": Team.objects.create(name="Pain team").pk,
@@ -211,6 +226,7 @@ def world(client, clinician, other_clinician):
         "option": version.options.first().pk,
         "risk": version.risks.first().pk,
         "aid_slug": version.aid.slug, "version_number": version.number,
+        "translation": translation.pk, "translation_history": translation.history.latest().history_id,
         "user_ct": ContentType.objects.get_for_model(clinician).pk, "owner_pk": clinician.pk,
     }
     return users, objects, values

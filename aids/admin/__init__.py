@@ -5,4 +5,4 @@ page is its overview; its parts are edited as inlines (``aids.admin.inlines``) o
 a page per kind of part (``aids.admin.parts``, ``aids.admin.editor``).
 """
 
-from aids.admin import reports, site, versions  # noqa: F401  (registers the model admins)
+from aids.admin import reports, site, translations, versions  # noqa: F401  (registers the model admins)

@@ -31,3 +31,6 @@ from aids.models.consultation import (  # noqa: F401,E402
 from aids.models.site import KeptText, SiteSettings, StaffProfile, Team  # noqa: F401,E402
 from aids.models.health import HealthProbe  # noqa: F401,E402
 from aids.models.feedback import CollaborateInvite, CollaborateResponse, SdmReport  # noqa: F401,E402
+from aids.models.translation import (  # noqa: F401,E402
+    TRANSLATABLE, TranslatedText, Translation,
+)

@@ -109,6 +109,12 @@ class Consultation(models.Model):
     # The language the patient-facing side is shown in: a code from settings.LANGUAGES
     # (blank: the site's own language). `language` above stays the patient's own words.
     language_code = models.CharField("language shown", max_length=16, blank=True, default="")
+    # The published content translation shown in that language (None: the source
+    # version's own language); pinned with it by aids.translations.pin_translation.
+    translation = models.ForeignKey(
+        "aids.Translation", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        help_text="The published translation of the pinned version shown to the patient.",
+    )
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.IN_PROGRESS)
 
     # Where the pain is: keys of the pinned version's forms of the operation, and
@@ -411,6 +417,7 @@ class RecordDocument(AppendOnly):
     class Variant(models.TextChoices):
         CLINICAL = "clinical", "Clinical copy"
         PATIENT = "patient", "Patient copy"
+        BILINGUAL = "bilingual", "Bilingual patient copy (for an interpreter)"
 
     consultation = models.ForeignKey(Consultation, on_delete=models.PROTECT, related_name="documents")
     revision = models.PositiveIntegerField(help_text="1 at finalization; +1 for each addendum.")

@@ -98,10 +98,18 @@ class Copy:
                              f"known: {sorted(sections.SECTIONS)}")
 
 
+BILINGUAL_SECTIONS = ("header", "statement", "bilingual", "colophon")
+BILINGUAL_LABELS = {**PATIENT_LABELS,
+                    "bilingual": _("The information side by side, for use with an interpreter")}
+
 COPIES = {
     "clinical": Copy("clinical", _("Clinical copy"), 10.0, True, CLINICAL_LABELS),
     "patient": Copy("patient", _("Patient copy"), 13.0, False, PATIENT_LABELS, PATIENT_SECTIONS),
 }
+# Made only for a consultation shown in a translation (aids.record.storage).
+BILINGUAL = Copy("bilingual", _("Bilingual patient copy"), 12.0, False, BILINGUAL_LABELS,
+                 BILINGUAL_SECTIONS)
+ALL_COPIES = {**COPIES, "bilingual": BILINGUAL}
 
 
 def pdf_date_formatter(moment):
@@ -159,12 +167,18 @@ class RecordRenderer:
 
     def __init__(self, data, copy):
         self.data = data
-        self.copy = COPIES[copy] if isinstance(copy, str) else copy
+        self.copy = ALL_COPIES[copy] if isinstance(copy, str) else copy
         self.s = styles(self.copy.base_size)
         self.width = self.pagesize[0] - 2 * self.margin_x
 
     def story(self):
         return sections.build_story(self, self.copy.sections)
+
+    @property
+    def language(self):
+        """The document's language: the translation's when the content is translated."""
+        translation = getattr(self.data, "translation", None)
+        return translation.language_code if translation is not None else "en-GB"
 
     def metadata(self):
         d = self.data
@@ -201,7 +215,7 @@ class RecordRenderer:
     def render(self):
         buffer = io.BytesIO()
         doc = BaseDocTemplate(
-            buffer, pagesize=self.pagesize, invariant=1, lang="en-GB",
+            buffer, pagesize=self.pagesize, invariant=1, lang=self.language,
             initialFontName=self.s["fonts"].regular, initialFontSize=self.copy.base_size,
             leftMargin=self.margin_x, rightMargin=self.margin_x,
             topMargin=self.margin_top, bottomMargin=self.margin_bottom,
@@ -294,5 +308,5 @@ def _fit(text, font, size, width):
 
 
 def render_pdf(data, copy):
-    """The PDF bytes of one copy ("clinical" or "patient") of a record."""
+    """The PDF bytes of one copy ("clinical", "patient" or "bilingual") of a record."""
     return RecordRenderer(data, copy).render()

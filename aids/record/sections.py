@@ -664,6 +664,7 @@ def colophon(ctx):
     if d.review_overdue:
         facts.append(gettext("This content was past its review date when it was shown."))
     facts += d.publication_facts(justification=ctx.copy.clinician_notes)  # approver, time, why
+    facts += translation_facts(d)
     story += [Paragraph(esc(fact), s["small"]) for fact in facts] + people(ctx) + statements(ctx)
     story.append(label(ctx, gettext("This record")))
     when = {"when": date_time(d.generated_at), "person": d.generated_by}
@@ -676,6 +677,87 @@ def colophon(ctx):
             "generated": generated}),
         s["small"]))
     return story
+
+
+def translation_facts(d):
+    """The translation the patient-facing content was shown in: its number, its
+    translator's role and its approver (every copy of a consultation shown in it)."""
+    t = d.consultation.translation if d.consultation.translation_id else None
+    if t is None:
+        return []
+    approver = person_name(t.published_by) or gettext("not recorded")
+    facts = [gettext(
+        "Shown to the patient in %(language)s: translation %(number)s of content version "
+        "%(version)s, translated by %(role)s, approved by %(approver)s on %(date)s.") % {
+            "language": t.language_name, "number": t.number, "version": d.version.number,
+            "role": t.translator_role or gettext("a translator (role not recorded)"),
+            "approver": approver,
+            "date": long_date(t.published_at.date()) if t.published_at else gettext("date not recorded")}]
+    if t.published_alone:
+        facts.append(gettext("The translation was published by one person who also translated "
+                             "it (an administrator's setting)."))
+    return facts
+
+
+def bilingual(ctx):
+    """For an interpreter: every text of the content shown, item by item, the source on
+    the left and the translation on the right, paragraph beside paragraph."""
+    from aids.models import AidVersion
+    from aids.translations import source_texts, translated_texts
+
+    d, s = ctx.data, ctx.s
+    t = d.consultation.translation if d.consultation.translation_id else None
+    story = [Paragraph(esc(ctx.copy.labels["bilingual"]), s["h1"]),
+             HRFlowable(width="100%", thickness=0.6, color=RULE, spaceBefore=1,
+                        spaceAfter=s["base"] * 0.6)]
+    if t is None:
+        return story + [Paragraph(esc(gettext("This consultation was shown in the source "
+                                              "language only.")), s["intro"])]
+    story.append(Paragraph(esc(gettext(
+        "The content the aid can show, in the source language (left) and in %(language)s "
+        "(right), as in translation %(number)s. Use it with an interpreter: each row is the "
+        "same text.") % {"language": t.language_name, "number": t.number}), s["intro"]))
+    taken = {tp.key for tp in d.topics}
+    parts = {"version", "sections", "value_statements", "understanding_questions"}
+    parts |= {p for key, ps in (("benefits", ("benefits",)), ("risks", ("risks",)),
+                                ("criteria", ("criteria",)),
+                                ("alternatives", ("options", "grid_questions", "grid_answers")))
+              if key in taken for p in ps}
+    source = AidVersion.objects.get(pk=d.version.pk)  # the source texts, never the translated copy
+    texts = translated_texts(t)
+    half = (ctx.width - 8) / 2
+    for item in source_texts(source, parts=parts):
+        left = _chunks(item.text)
+        right = _chunks(texts.get(item.key, ""))
+        rows = []
+        for i in range(max(len(left), len(right))):
+            a = left[i] if i < len(left) else ""
+            b = right[i] if i < len(right) else ""
+            rows.append([paragraphs(a, s["shown"], bullet_style=s["shown_bullet"]),
+                         paragraphs(b, s["shown"], bullet_style=s["shown_bullet"])])
+        story.append(Paragraph(esc(item.location), s["label"]))
+        story.append(table(rows, [half, half], ctx, [
+            ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 8),
+            ("LINEBELOW", (0, 0), (-1, -1), 0.3, RULE)]))
+    return story
+
+
+BILINGUAL_CHUNK = 900  # characters per table row: a row never outgrows a page
+
+
+def _chunks(text):
+    """A text cut at its paragraphs (and long ones at sentence ends) into pieces of at
+    most about BILINGUAL_CHUNK characters, so each table row stays small."""
+    pieces = []
+    for para in (text or "").split("\n\n"):
+        while len(para) > BILINGUAL_CHUNK:
+            cut = para.rfind(". ", 0, BILINGUAL_CHUNK)
+            cut = cut + 1 if cut > 0 else BILINGUAL_CHUNK
+            pieces.append(para[:cut].strip())
+            para = para[cut:]
+        if para.strip():
+            pieces.append(para.strip())
+    return pieces
 
 
 def people(ctx):
@@ -818,6 +900,7 @@ def _grid_shown(ctx, t):
 # --- The registry -------------------------------------------------------------
 
 SECTIONS = {
+    "bilingual": bilingual,
     "header": header,
     "statement": statement_box,
     "summary": summary,

@@ -9,10 +9,11 @@ caller's short transaction. ``record_generate`` does both, for scripts and tests
 
 import hashlib
 import logging
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 from django.db.models import Max
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from aids.models import RecordDocument
 from aids.readmodel import record_data
@@ -45,6 +46,12 @@ class RenderedRecord:
     pdfs: dict  # variant -> bytes
 
 
+def record_copies(consultation):
+    """The copies a record revision has: clinical and patient, and a bilingual patient
+    copy (for an interpreter) when the content was shown in a translation."""
+    return [*COPIES, *(["bilingual"] if consultation.translation_id else [])]
+
+
 def record_next_revision(consultation):
     """1 at finalization, +1 after each addendum."""
     latest = consultation.documents.aggregate(latest=Max("revision"))["latest"] or 0
@@ -64,13 +71,20 @@ def record_render(*, consultation, user, revision=None, generated_at=None, pendi
     generated_at = generated_at or timezone.now()
     failure = missing = None
     try:
-        data = record_data(consultation=consultation, revision=revision,
-                           generated_at=generated_at, generated_by=user)
-        if pending_addendum is not None:
-            data.addenda = [*data.addenda, pending_addendum]
-        if collaborate:
-            data.collaborate_url, data.collaborate_expires = collaborate
-        rendered = {key: render_pdf(data, key) for key in COPIES}
+        rendered = {}
+        for key in record_copies(consultation):
+            # The patient copy shows the content in the translation pinned (if any), its
+            # own wording in the patient's language; the others in the source language.
+            data = record_data(consultation=consultation, revision=revision,
+                               generated_at=generated_at, generated_by=user,
+                               translated=key == "patient")
+            if pending_addendum is not None:
+                data.addenda = [*data.addenda, pending_addendum]
+            if collaborate:
+                data.collaborate_url, data.collaborate_expires = collaborate
+            language = consultation.language_code if key == "patient" else None
+            with translation.override(language) if language else nullcontext():
+                rendered[key] = render_pdf(data, key)
     except MissingGlyphs as exc:  # its message names characters only
         missing = exc
     except Exception as exc:  # noqa: BLE001 - re-raised below without its message

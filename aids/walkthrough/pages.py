@@ -12,6 +12,7 @@ from aids.readmodel import last_time as readmodel_last_time
 from aids.readmodel import (
     grid_answers, pain_sites, prefetch_references, references_prefetch, sure_from, topic_items,
 )
+from aids.translations import apply_translation
 from aids.vocabulary import (
     STEPS, TOPIC_BY_KEY, TOPIC_STEPS, all_steps, is_topic_order, topic_intro, topic_order,
     topic_summary, version_step,
@@ -29,6 +30,12 @@ class Page:
         self.data = data
         self.patient_view = patient_view
         self.load()
+        self.translation = consultation.translation if consultation.translation_id else None
+        if self.translation is not None:
+            # The content in the language shown, in memory only (frozen parts refuse saves).
+            apply_translation(self.translation, self.version, [
+                value for value in vars(self).values() if isinstance(value, (list, tuple))
+            ], getattr(getattr(self, "sites", None), "forms", ()))
         self.build()
 
     @property
@@ -326,7 +333,7 @@ class AlternativesPage(ItemsPage):
             "cited": sorted(cited.values(), key=lambda r: (r.order, r.pk)),
             # The grid is content only (a published version never changes): its HTML is
             # kept per version and choice of options (walkthrough/steps/alternatives.html).
-            "grid_key": ",".join(str(o.pk) for o in shown),
+            "grid_key": ",".join(str(o.pk) for o in shown) + f";t{self.consultation.translation_id}",
         }
 
 

@@ -365,13 +365,15 @@ def review(request, consultation):
         messages.warning(request, FINALIZE_LOGGED_OUT_MESSAGE)
     audit_record(consultation=consultation, user=request.user, action=AuditEvent.Action.VIEWED,
                  detail="review")
+    patient_view = _is_patient_view(request)
+    data = record_data(consultation=consultation, translated=patient_view)  # the patient's language
     return render(request, "walkthrough/review.html", {
         "consultation": consultation,
-        "version": consultation.version,
-        "data": record_data(consultation=consultation),
+        "version": data.version,
+        "data": data,
         **navigation(consultation, REVIEW.key),
         "step": REVIEW,
-        "patient_view": _is_patient_view(request),
+        "patient_view": patient_view,
     })
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from aids.interchange import export_version
+from aids.interchange_translation import export_translation
 from aids.models import Aid
 
 
@@ -21,8 +22,12 @@ class Command(BaseCommand):
         parser.add_argument("slug", help="The aid's slug, e.g. tractotomy.")
         parser.add_argument("--version", dest="number", type=int, help="Version number (default: current).")
         parser.add_argument("--output", help="Write to this file instead of stdout.")
+        parser.add_argument(
+            "--translation", metavar="LANGUAGE",
+            help="Export the version's translation into this language (e.g. es) instead: the "
+            "published one, or else the newest draft.")
 
-    def handle(self, *args, slug, number=None, output=None, **options):
+    def handle(self, *args, slug, number=None, output=None, translation=None, **options):
         aid = Aid.objects.filter(slug=slug).first()
         if aid is None:
             known = ", ".join(Aid.objects.values_list("slug", flat=True)) or "none"
@@ -42,7 +47,15 @@ class Command(BaseCommand):
                     f'The aid "{slug}" has no version {number} (versions: {numbers}).'
                 )
 
-        text = json.dumps(export_version(version), indent=2, ensure_ascii=False) + "\n"
+        document = export_version(version)
+        if translation:
+            found = version.translations.filter(language_code=translation)
+            chosen = (found.filter(status="published").first()
+                      or found.filter(status="draft").order_by("-created_at").first())
+            if chosen is None:
+                raise CommandError(f"{version} has no translation into {translation!r}.")
+            document, version = export_translation(chosen), chosen
+        text = json.dumps(document, indent=2, ensure_ascii=False) + "\n"
         if output:
             try:
                 Path(output).write_text(text, encoding="utf-8")

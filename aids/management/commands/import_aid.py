@@ -1,4 +1,5 @@
-"""Import an interchange JSON file as a new draft (never published by this command)."""
+"""Import an interchange JSON file (an aid, or a content translation) as a new draft
+(never published by this command)."""
 
 import unicodedata
 from pathlib import Path
@@ -9,6 +10,8 @@ from django.urls import NoReverseMatch, reverse
 
 from aids.interchange import import_version, parse_document
 from aids.interchange_format import InterchangeError
+from aids.interchange_translation import FORMAT_NAME as TRANSLATION_FORMAT
+from aids.interchange_translation import import_translation
 
 MAX_FILE_BYTES = 5 * 1024 * 1024  # an aid is tens of kilobytes
 
@@ -57,7 +60,16 @@ class Command(BaseCommand):
         except UnicodeDecodeError as exc:
             raise CommandError(f"{file} is not UTF-8 text ({exc.reason} at byte {exc.start}).")
         try:
-            draft = import_version(parse_document(text), user=creator)
+            data = parse_document(text)
+            if isinstance(data, dict) and data.get("format") == TRANSLATION_FORMAT:
+                translation = import_translation(data, user=creator)
+                self.stdout.write(self.style.SUCCESS(
+                    f"Imported draft translation {translation.pk} ({translation.language_name}) "
+                    f"of {safe(translation.version)}."))
+                self.stdout.write(f"id: {translation.pk}")
+                self.stdout.write(f"admin: /admin/aids/translation/{translation.pk}/change/")
+                return
+            draft = import_version(data, user=creator)
         except InterchangeError as exc:
             raise CommandError(f"{file}: {exc}\nNothing was imported.")
 

@@ -3,7 +3,10 @@
 ``--publish-demo`` (the local demo, ``scripts/run``) publishes it at once as
 version 1, marked as not yet clinically reviewed on screen and in every record.
 Safe to run on every deploy: when the aid already has a version, it does
-nothing. Everything happens in one transaction, so a file that fails the
+nothing. Then each bundled content translation of the file (``<name>.<language>.json``
+beside it, e.g. tractotomy.es.json) is loaded as a **draft** translation of the
+published version it names by digest, once; a translation whose version is not
+published here is left for a later run. Everything happens in one transaction, so a file that fails the
 checks or the quality gates leaves no draft behind.
 """
 
@@ -15,7 +18,8 @@ from django.db import transaction
 import aids
 from aids.interchange import import_version, parse_document
 from aids.interchange_format import InterchangeError, validate_document
-from aids.models import Aid
+from aids.interchange_translation import import_translation
+from aids.models import Aid, AidVersion, Translation
 from aids.publishing import PublishRefused, version_publish
 from aids.quality import check_version
 
@@ -73,6 +77,7 @@ class Command(BaseCommand):
                     current = aid.current_version()
                     where = f"version {current.number} is published" if current else "it has versions"
                     self.stdout.write(f'The aid "{aid.slug}" is already there ({where}); nothing loaded.')
+                    self._load_translations(path)
                     return
                 draft = import_version(data, user=None)
                 if not options["publish_demo"]:
@@ -98,6 +103,33 @@ class Command(BaseCommand):
             f"(digest {version.short_digest}) for the local demo, labelled as not yet "
             "clinically reviewed."
         ))
+        self._load_translations(path)
+
+    def _load_translations(self, path):
+        """Load each ``<stem>.<language>.json`` beside ``path`` as a draft translation."""
+        for file in sorted(path.parent.glob(f"{path.stem}.*.json")):
+            try:
+                data = parse_document(file.read_text(encoding="utf-8"))
+            except (UnicodeDecodeError, InterchangeError) as exc:
+                raise CommandError(f"{file}: {exc}")
+            digest = data.get("source_digest") if isinstance(data, dict) else None
+            code = data.get("language_code") if isinstance(data, dict) else None
+            version = AidVersion.objects.filter(
+                digest=digest or "-", status=AidVersion.Status.PUBLISHED).first()
+            if version is None:
+                self.stdout.write(
+                    f"{file.name}: the version it translates (digest {str(digest)[:12]}) is not "
+                    "published here; it is loaded once that version is published.")
+                continue
+            if Translation.objects.filter(version=version, language_code=code).exists():
+                continue
+            try:
+                draft = import_translation(data, user=None)
+            except InterchangeError as exc:
+                raise CommandError(f"{file}: {exc}")
+            self.stdout.write(self.style.SUCCESS(
+                f"Loaded {file.name} as draft translation #{draft.pk} "
+                f"({draft.language_name}, not yet reviewed by a qualified medical translator)."))
 
 
 def _findings(report):
