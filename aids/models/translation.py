@@ -15,6 +15,8 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from aids.vocabulary import VERSION_WORD_FIELDS
+
 from aids.models.content import (
     TEXT_LIMIT, AidVersion, Benefit, Criterion, FrozenVersionError, GridAnswer, GridQuestion,
     OperationForm, Option, Risk, Section, UnderstandingQuestion, ValueStatement,
@@ -26,7 +28,7 @@ _OUTCOME_TEXTS = ("title", "description", "unknown_reason", "time_frame", "certa
 # "version" is the version itself. References, contributors and keys are not
 # translated: a citation stays as published, a name is a name.
 TRANSLATABLE = (
-    ("version", AidVersion, ("decision", "audience", "intro", "unknowns")),
+    ("version", AidVersion, ("decision", "audience", "intro", "unknowns", *VERSION_WORD_FIELDS)),
     ("operation_forms", OperationForm, ("name", "pain_site")),
     ("sections", Section, ("heading", "summary", "body")),
     ("benefits", Benefit, _OUTCOME_TEXTS),
