@@ -300,3 +300,28 @@ def test_cached_content_fragments_are_kept_apart_by_language(clinician_client, c
 
     assert "Cuán segura es la evidencia" in spanish and "How sure the evidence is" not in spanish
     assert "How sure the evidence is" in english and "Cuán segura es la evidencia" not in english
+
+
+# --------------------------------------------------------------------------- compiling at set-up
+
+
+@pytest.mark.parametrize("msgfmt", [True, False], ids=["msgfmt", "polib"])
+def test_stale_catalogues_are_compiled_with_or_without_gettext(tmp_path, monkeypatch, msgfmt):
+    import gettext
+
+    from sdm import catalogues
+
+    if not msgfmt:  # a machine without GNU gettext: polib compiles
+        monkeypatch.setattr(catalogues.shutil, "which", lambda name: None)
+    elif shutil.which("msgfmt") is None:
+        pytest.fail("msgfmt is needed here (Debian's gettext; scripts/test installs it in CI)")
+    folder = tmp_path / "es" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    shutil.copy2(CATALOGUES["es"], folder / "django.po")
+
+    assert catalogues.compile_stale(tmp_path) == [folder / "django.po"]
+    assert catalogues.compile_stale(tmp_path) == []  # up to date: nothing to do
+    with open(folder / "django.mo", "rb") as mo:
+        compiled = gettext.GNUTranslations(mo)
+    assert compiled.gettext("Step %(number)s of %(total)s") == "Paso %(number)s de %(total)s"
+    assert compiled.ngettext("entry", "entries", 2) == "entradas"
