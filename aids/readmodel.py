@@ -89,7 +89,7 @@ class PainSites:
     def places(self):
         """The places chosen, for a sentence: "the face and the head, neck, ..."."""
         names = [f.pain_site[:1].lower() + f.pain_site[1:] for f in self.forms]
-        return " and ".join(names)
+        return gettext(" and ").join(names)
 
 
     def is_relevant(self, item):
