@@ -142,7 +142,8 @@ def press_language(client, consultation, key, code, **changes):
     return client.post(step_url(consultation, key), data)
 
 
-def test_the_switch_is_on_every_walkthrough_page_with_each_language(clinician_client, consultation):
+def test_the_switch_is_on_every_walkthrough_page_of_the_patient_view_with_each_language(clinician_client, consultation):
+    patient_view(clinician_client, consultation)
     for url in [step_url(consultation, "start"), step_url(consultation, "review"),
                 reverse("consultation_finalize_confirm", args=[consultation.pk])]:
         html = clinician_client.get(url).content.decode()
@@ -218,7 +219,14 @@ def test_an_unknown_language_is_refused_with_a_message_and_nothing_changes(clini
     assert "That language is not available. Choose one of the languages listed." in visible_text(page.content.decode())
 
 
+def test_the_clinicians_view_leaves_the_switch_out(clinician_client, consultation):
+    for url in [step_url(consultation, "start"), step_url(consultation, "review")]:
+        html = clinician_client.get(url).content.decode()
+        assert 'aria-labelledby="language-switch-label"' not in html, url
+
+
 def test_the_switch_on_the_review_posts_to_its_own_url_and_comes_back(clinician_client, consultation):
+    patient_view(clinician_client, consultation)
     review = step_url(consultation, "review")
     html = clinician_client.get(review).content.decode()
     assert f'action="{reverse("consultation_language", args=[consultation.pk])}"' in html
