@@ -26,10 +26,13 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
+from django.conf import settings
+from django.conf.locale import LANG_INFO
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from aids.access import ConsultationNotFound, visible_consultations
 from aids.models import (
@@ -50,7 +53,7 @@ from aids.models.consultation import NOTE_LIMIT, NOT_SURE_SITE
 from aids.record.storage import (
     RecordGenerationError, RecordGlyphsMissing, record_render, record_store,
 )
-from aids.translations import pin_translation
+from aids.translations import pin_translation, published_translation
 from aids.vocabulary import (
     RATING_MAX, RATING_MIN, TOPIC_BY_KEY, TOPIC_BY_KIND, is_topic_order, sure_clean,
     topic_moved,
@@ -114,20 +117,21 @@ def validate_patient_ref(value):
     """A pseudonymous reference: never an email address or an NHS number."""
     value = (value or "").strip()
     if not value:
-        raise ValidationError("Enter a patient reference (a pseudonymous one, not a name).", code="required")
+        raise ValidationError(gettext("Enter a patient reference (a pseudonymous one, not a name)."), code="required")
     if len(value) > 40:
         raise ValidationError(
-            f"The patient reference is {len(value)} characters long; the limit is 40.", code="max_length"
+            gettext("The patient reference is %(length)s characters long; the limit is 40.")
+            % {"length": len(value)}, code="max_length"
         )
     if "@" in value and _EMAIL.search(value):
         raise ValidationError(
-            "This looks like an email address. Use a pseudonymous reference instead "
-            "(for example a clinic code), never the patient's contact details.",
+            gettext("This looks like an email address. Use a pseudonymous reference instead "
+                    "(for example a clinic code), never the patient's contact details."),
             code="email",
         )
     if _NHS_NUMBER.search(value):
         raise ValidationError(
-            "This looks like an NHS number (10 digits). Use a pseudonymous reference instead.",
+            gettext("This looks like an NHS number (10 digits). Use a pseudonymous reference instead."),
             code="nhs_number",
         )
     return value
@@ -152,6 +156,41 @@ def _audit_changed(consultation, user, step):
     ).exists()
     if not recent:
         audit_record(consultation=consultation, user=user, action=AuditEvent.Action.CHANGED, detail=step)
+
+
+# --------------------------------------------------------------------------- language
+
+
+def language_code_for(text):
+    """The code in ``settings.LANGUAGES`` that the start step's free-text language
+    names ("Spanish", "español", "es"), or "" when it names none of them."""
+    wanted = " ".join((text or "").split()).casefold()
+    if not wanted:
+        return ""
+    for code, name in settings.LANGUAGES:
+        info = LANG_INFO.get(code, {})
+        names = {code, str(name), info.get("name", ""), info.get("name_local", "")}
+        if wanted in {n.casefold() for n in names if n}:
+            return code
+    return ""
+
+
+def consultation_language_set(*, consultation, language_code):
+    """Show the patient-facing side of an in-progress consultation in ``language_code``
+    (one of ``settings.LANGUAGES``). ``ValidationError`` for any other code,
+    ``ConsultationFinal`` once the record is final."""
+    if language_code not in {code for code, _name in settings.LANGUAGES}:
+        raise ValidationError(gettext("That language is not available. Choose one of the languages listed."))
+    with transaction.atomic():
+        locked = Consultation.objects.select_for_update().filter(pk=consultation.pk).first()
+        if locked is None:
+            raise ConsultationNotFound(consultation.pk)
+        if locked.is_final:
+            raise ConsultationFinal()
+        if locked.language_code != language_code or locked.translation_id is None:
+            pin_translation(locked, language_code)  # and the content's translation
+    consultation.language_code = language_code
+    consultation.translation = locked.translation
 
 
 # --------------------------------------------------------------------------- start
@@ -229,6 +268,7 @@ def consultation_start(*, clinician, patient_ref, present=(), present_other="", 
         consultation = Consultation(
             clinician=clinician, version=version, patient_ref=patient_ref, present=present,
             present_other=present_other or "", language=(language or "").strip() or "English",
+            language_code=language_code or language_code_for(language),
             pain_sites=pain_sites_clean(version, pain_sites), cancer_pain=cancer_pain or "",
             topic_order=[], step_revisions={"start": 1}, visited_steps=["start"],
             follow_up_of=earlier,
@@ -242,8 +282,8 @@ def consultation_start(*, clinician, patient_ref, present=(), present_other="", 
                                 answer="", status=PatientQuestion.Status.OPEN, carried_over=True)
                 for i, q in enumerate(open_questions.order_by("order", "pk"))
             ])
-        if language_code:
-            pin_translation(consultation, language_code)
+        if consultation.language_code:
+            pin_translation(consultation, consultation.language_code)
         audit_record(consultation=consultation, user=clinician, action=AuditEvent.Action.CREATED,
                      detail=f"follow-up of {earlier.record_id}" if earlier else "")
     return consultation
@@ -360,6 +400,11 @@ def step_save(*, consultation, user, step, revision, changes, key=None):
         if "present" in changes.fields:
             chosen = set(locked.present or ())
             locked.present = [p for p in Consultation.Present.values if p in chosen]
+        if "language" in changes.fields:  # a language the aid is shown in: show it in that
+            code = language_code_for(locked.language) or locked.language_code
+            if code != locked.language_code:
+                locked.language_code = code
+                locked.translation = published_translation(locked.version, code)
         if "pain_sites" in changes.fields:
             locked.pain_sites = pain_sites_clean(locked.version, locked.pain_sites)
         if "positions" in changes.fields:
@@ -376,7 +421,7 @@ def step_save(*, consultation, user, step, revision, changes, key=None):
             and not locked.preference_words.strip()
         ):
             raise ValidationError(
-                {"preference_words": "Write the preference in the patient's own words."}
+                {"preference_words": gettext("Write the preference in the patient's own words.")}
             )
         locked.full_clean(exclude=["clinician", "version"])
 

@@ -18,7 +18,7 @@ from typing import NamedTuple
 from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 from django.utils.dates import MONTHS
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from aids.models import (
     NOT_SURE_SITE, AidVersion, Consultation, GridAnswer, PatientQuestion, Reference, SiteSettings,
@@ -30,7 +30,7 @@ from aids.vocabulary import (
     SURE_ITEMS, TOPIC_BY_KEY, rating_text, step_title, sure_clean, sure_conflict, sure_score, topic_order,
 )
 
-NOT_ANSWERED = "Not answered"
+NOT_ANSWERED = gettext_lazy("Not answered")
 
 
 # --------------------------------------------------------------------------- selectors
@@ -83,17 +83,17 @@ class PainSites:
 
     @property
     def labels(self):
-        return [f.pain_site for f in self.forms] + (["Not sure yet"] if self.not_sure else [])
+        return [f.pain_site for f in self.forms] + ([gettext("Not sure yet")] if self.not_sure else [])
 
     @property
     def text(self):
-        return "; ".join(self.labels) or "Not recorded"
+        return "; ".join(self.labels) or gettext("Not recorded")
 
     @property
     def places(self):
         """The places chosen, for a sentence: "the face and the head, neck, ..."."""
         names = [f.pain_site[:1].lower() + f.pain_site[1:] for f in self.forms]
-        return " and ".join(names)
+        return gettext(" and ").join(names)
 
 
     def is_relevant(self, item):
@@ -163,13 +163,16 @@ class Sure:
     def summary(self):
         """The SURE score in words, the same on screen and in the record."""
         if not self.answered:
-            return "Not asked"
+            return gettext("Not asked")
+        figures = {"yes": self.yes, "answered": self.answered, "total": self.total}
         if not self.complete:
-            return (f"SURE score not calculated: {self.answered} of {self.total} "
-                    "questions answered")
+            return gettext("SURE score not calculated: %(answered)s of %(total)s "
+                           "questions answered") % figures
         if self.conflict:
-            return f"SURE score {self.yes} of {self.total} - some decisional conflict may be present"
-        return f"SURE score {self.yes} of {self.total} - no decisional conflict shown by this screen"
+            return gettext("SURE score %(yes)s of %(total)s - some decisional conflict may be "
+                           "present") % figures
+        return gettext("SURE score %(yes)s of %(total)s - no decisional conflict shown by "
+                       "this screen") % figures
 
 
 def sure_from(stored):
@@ -221,8 +224,8 @@ class NotDiscussed(NamedTuple):
     @property
     def heading(self):
         if self.skipped:
-            return f"{self.title}: skipped - none of these was discussed"
-        return f"{self.title}: not marked as discussed"
+            return gettext("%(topic)s: skipped - none of these was discussed") % {"topic": self.title}
+        return gettext("%(topic)s: not marked as discussed") % {"topic": self.title}
 
 
 class ValueRow(NamedTuple):

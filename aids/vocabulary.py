@@ -7,6 +7,10 @@ layers and imports nothing from the app, so every other module may read it.
 
 from dataclasses import dataclass, replace
 
+# Words shown to people are translated where they are shown (Django's i18n, issue 16);
+# the words about the decision itself come from the pinned content.
+from django.utils.translation import gettext_lazy as _
+
 
 # --------------------------------------------------------------------------- steps
 
@@ -23,18 +27,18 @@ class Step:
     topic: bool = False
 
 
-START = Step("start", "Start")
-DECISION = Step("decision", "The decision")
-ABOUT = Step("about", "About the procedure")
-ORDER = Step("topics", "Choose topics")
-BENEFITS = Step("benefits", "Benefits", topic=True)
-RISKS = Step("risks", "Risks", topic=True)
-CRITERIA = Step("criteria", "When it is considered", topic=True)
-ALTERNATIVES = Step("alternatives", "Alternatives", topic=True)
-VALUES = Step("values", "What matters to you")
-QUESTIONS = Step("questions", "Questions and understanding")
-NEXT = Step("next", "Next steps")
-REVIEW = Step("review", "Review")
+START = Step("start", _("Start"))
+DECISION = Step("decision", _("The decision"))
+ABOUT = Step("about", _("About the procedure"))
+ORDER = Step("topics", _("Choose topics"))
+BENEFITS = Step("benefits", _("Benefits"), topic=True)
+RISKS = Step("risks", _("Risks"), topic=True)
+CRITERIA = Step("criteria", _("When it is considered"), topic=True)
+ALTERNATIVES = Step("alternatives", _("Alternatives"), topic=True)
+VALUES = Step("values", _("What matters to you"))
+QUESTIONS = Step("questions", _("Questions and understanding"))
+NEXT = Step("next", _("Next steps"))
+REVIEW = Step("review", _("Review"))
 
 STEPS = {
     s.key: s
@@ -76,12 +80,12 @@ TOPIC_LIST = [
     Topic("benefits", "benefit", "benefits",
           "What it may help with, and how likely that is.", cited=True, scoped=True),
     Topic("risks", "risk", "risks",
-          "What can go wrong, how likely that is, and how serious it can be.", cited=True,
+          _("What can go wrong, how likely that is, and how serious it can be."), cited=True,
           scoped=True),
     Topic("criteria", "criterion", "criteria",
           "When it is considered: each point talked through.", scoped=True),
     Topic("alternatives", "option", "options",
-          "The other options, including no procedure, side by side."),
+          _("The other options, including no procedure, side by side.")),
 ]
 TOPIC_BY_KEY = {t.key: t for t in TOPIC_LIST}
 TOPIC_BY_KIND = {t.kind: t for t in TOPIC_LIST}
@@ -217,10 +221,10 @@ def neighbours(consultation, key):
 # The SURE test (Legare et al.): four yes/no questions, asked unchanged. Its own
 # score is the number of "yes" answers; 3 or less suggests decisional conflict.
 SURE_ITEMS = [
-    ("sure", "S", "Do you feel SURE about the best choice for you?"),
-    ("understand", "U", "Do you know the benefits and risks of each option?"),
-    ("risks_benefits", "R", "Are you clear about which benefits and risks matter most to you?"),
-    ("encouragement", "E", "Do you have enough support and advice to make a choice?"),
+    ("sure", "S", _("Do you feel SURE about the best choice for you?")),
+    ("understand", "U", _("Do you know the benefits and risks of each option?")),
+    ("risks_benefits", "R", _("Are you clear about which benefits and risks matter most to you?")),
+    ("encouragement", "E", _("Do you have enough support and advice to make a choice?")),
 ]
 SURE_KEYS = [key for key, _letter, _text in SURE_ITEMS]
 SURE_CONFLICT_AT_MOST = 3  # a complete score at or below this: conflict may be present
@@ -250,24 +254,24 @@ def sure_conflict(answers):
 # How much a consideration matters to the patient. Echoed as given; never turned
 # into an option, a score or an order.
 RATING_CHOICES = [
-    ("0", "0 - Not at all"),
-    ("1", "1 - A little"),
-    ("2", "2 - Somewhat"),
-    ("3", "3 - Quite a lot"),
-    ("4", "4 - Very much"),
-    ("not_sure", "Not sure"),
+    ("0", _("0 - Not at all")),
+    ("1", _("1 - A little")),
+    ("2", _("2 - Somewhat")),
+    ("3", _("3 - Quite a lot")),
+    ("4", _("4 - Very much")),
+    ("not_sure", _("Not sure")),
 ]
 RATING_LABELS = dict(RATING_CHOICES)
 RATING_MIN, RATING_MAX = 0, 4
-NOT_RATED = "Not rated"
+NOT_RATED = _("Not rated")
 
 
 def rating_text(rating):
     """A ``ValueRating`` (or None) as the words shown on screen and in the record."""
     if rating is None:
-        return NOT_RATED
+        return str(NOT_RATED)
     if rating.not_sure:
-        return RATING_LABELS["not_sure"]
+        return str(RATING_LABELS["not_sure"])
     if rating.rating is None:
-        return NOT_RATED
+        return str(NOT_RATED)
     return str(RATING_LABELS.get(str(rating.rating), rating.rating))

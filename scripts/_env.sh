@@ -34,3 +34,5 @@ if [ ! -f "$npm_stamp" ]; then
     touch "$npm_stamp"
 fi
 mkdir -p var
+# The interface's message catalogues: .po sources in git, .mo compiled when stale (issue 16).
+.venv/bin/python -m sdm.catalogues

@@ -17,6 +17,13 @@ CHROMIUM_ARGS = [
 ]
 
 
+def pytest_configure(config):
+    # The interface's compiled catalogues (.mo, not in git), built when a .po is newer.
+    from sdm.catalogues import compile_stale
+
+    compile_stale()
+
+
 @pytest.fixture
 def clinician(django_user_model):
     return django_user_model.objects.create_user(

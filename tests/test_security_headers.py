@@ -23,6 +23,6 @@ def test_base_template_has_no_inline_script_or_style(client):
     page = client.get(reverse("login")).content.decode()
 
     assert "<script>" not in page and "<style" not in page and "style=" not in page
-    assert '<html lang="en-gb">' in page
+    assert '<html lang="en-gb" dir="ltr">' in page
     assert 'href="#main"' in page and 'id="main"' in page
     assert "does not recommend any treatment" in page

@@ -74,6 +74,9 @@ TABLE = {
     "consultations/<int:pk>/": ("get", "/consultations/{open}/", S(OWNER_ONLY.format(owner=302))),
     "consultations/<int:pk>/step/<slug:key>/": ("get", "/consultations/{open}/step/{key}/",
                                                 S(OWNER_ONLY.format(owner=200))),
+    # The patient's language (the shared screen's switch): POST only, the owner's only.
+    "consultations/<int:pk>/language/": ("post", "/consultations/{open}/language/",
+                                         S(OWNER_ONLY.format(owner=302))),
     "consultations/<int:pk>/finalize/": ("post", "/consultations/{to_finalize}/finalize/",
                                          S(OWNER_ONLY.format(owner=302))),
     "consultations/<int:pk>/finalize/confirm/": ("get", "/consultations/{open}/finalize/confirm/",
@@ -247,6 +250,8 @@ def post_data(url):
         return {"confirm": "yes"}
     if url.endswith("/addenda/"):
         return {"addendum-text": "An addendum"}
+    if url.endswith("/language/"):
+        return {"language": "es"}
     return {}
 
 

@@ -4,13 +4,14 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django.contrib.auth import authenticate
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.utils.translation import gettext_lazy as _
 
 
 class LoginForm(AuthenticationForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
-        self.helper.add_input(Submit("submit", "Log in", css_class="btn-lg"))
+        self.helper.add_input(Submit("submit", _("Log in"), css_class="btn-lg"))
 
 
 class CrispyPasswordChangeForm(PasswordChangeForm):
@@ -21,7 +22,7 @@ class CrispyPasswordChangeForm(PasswordChangeForm):
         self.request = request
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
-        self.helper.add_input(Submit("submit", "Change password"))
+        self.helper.add_input(Submit("submit", _("Change password")))
 
     def clean_old_password(self):
         old_password = self.cleaned_data["old_password"]

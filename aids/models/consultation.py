@@ -16,6 +16,7 @@ import unicodedata
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from django.utils import timezone
 
 from aids.limits import NOTE_LIMIT  # one free-text note; documented in the README
@@ -73,26 +74,26 @@ class ConsultationQuerySet(models.QuerySet):
 
 class Consultation(models.Model):
     class Status(models.TextChoices):
-        IN_PROGRESS = "in_progress", "In progress"
-        FINAL = "final", "Final"
+        IN_PROGRESS = "in_progress", _("In progress")
+        FINAL = "final", _("Final")
 
     class Present(models.TextChoices):
-        PATIENT = "patient", "Patient"
-        FAMILY = "family", "Family member or carer"
-        INTERPRETER = "interpreter", "Interpreter"
-        CLINICIANS = "clinicians", "Other clinicians"
+        PATIENT = "patient", _("Patient")
+        FAMILY = "family", _("Family member or carer")
+        INTERPRETER = "interpreter", _("Interpreter")
+        CLINICIANS = "clinicians", _("Other clinicians")
 
     class CancerPain(models.TextChoices):
-        YES = "yes", "Yes, the pain is caused by cancer"
-        NO = "no", "No, it is not cancer pain"
-        NOT_SURE = "not_sure", "Not sure"
+        YES = "yes", _("Yes, the pain is caused by cancer")
+        NO = "no", _("No, it is not cancer pain")
+        NOT_SURE = "not_sure", _("Not sure")
 
     class Position(models.TextChoices):
-        UNDECIDED = "undecided", "Undecided"
-        MORE_TIME = "more_time", "Wants more time"
-        FAMILY = "talk_family", "Wants to talk to family"
-        SECOND_OPINION = "second_opinion", "Wants a second opinion or team review"
-        PREFERENCE = "preference", "Has stated a preference"
+        UNDECIDED = "undecided", _("Undecided")
+        MORE_TIME = "more_time", _("Wants more time")
+        FAMILY = "talk_family", _("Wants to talk to family")
+        SECOND_OPINION = "second_opinion", _("Wants a second opinion or team review")
+        PREFERENCE = "preference", _("Has stated a preference")
 
     clinician = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="consultations"
@@ -343,8 +344,8 @@ class ValueRating(ConsultationPart):
 
 class PatientQuestion(ConsultationPart):
     class Status(models.TextChoices):
-        ANSWERED = "answered", "Answered"
-        OPEN = "open", "Still open"
+        ANSWERED = "answered", _("Answered")
+        OPEN = "open", _("Still open")
 
     consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="questions")
     order = models.PositiveIntegerField(default=0)
@@ -360,9 +361,9 @@ class PatientQuestion(ConsultationPart):
 
 class UnderstandingAnswer(ConsultationPart):
     class Answer(models.TextChoices):
-        TRUE = "true", "True"
-        FALSE = "false", "False"
-        NOT_SURE = "not_sure", "Not sure"
+        TRUE = "true", _("True")
+        FALSE = "false", _("False")
+        NOT_SURE = "not_sure", _("Not sure")
 
     consultation = models.ForeignKey(Consultation, on_delete=models.CASCADE, related_name="understanding_answers")
     question = models.ForeignKey(UnderstandingQuestion, on_delete=models.PROTECT, related_name="+")

@@ -9,6 +9,7 @@ import re
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from aids.vocabulary import parse_topic_order
@@ -382,16 +383,16 @@ class Section(VersionPart, FormScoped):
 
 
 class Certainty(models.TextChoices):
-    MODERATE = "moderate", "Moderate"
-    LOW = "low", "Low"
-    VERY_LOW = "very_low", "Very low"
+    MODERATE = "moderate", _("Moderate")
+    LOW = "low", _("Low")
+    VERY_LOW = "very_low", _("Very low")
 
 
 class Likelihood(models.TextChoices):
-    FIGURE = "figure", "A figure: about X in N people"
-    EVERYONE = "everyone", "Everyone who has the operation"
-    NEARLY_EVERYONE = "nearly_everyone", "Nearly everyone who has the operation"
-    UNKNOWN = "unknown", "Not known"
+    FIGURE = "figure", _("A figure: about X in N people")
+    EVERYONE = "everyone", _("Everyone who has the operation")
+    NEARLY_EVERYONE = "nearly_everyone", _("Nearly everyone who has the operation")
+    UNKNOWN = "unknown", _("Not known")
 
 
 class Outcome(VersionPart, FormScoped):
@@ -442,8 +443,9 @@ class Outcome(VersionPart, FormScoped):
         if self.is_universal:
             return self.get_likelihood_display()
         if not self.has_figure:
-            return "Not known"
-        return f"About {self.numerator} in {self.denominator} people"
+            return str(_("Not known"))
+        return str(_("About %(numerator)s in %(denominator)s people")
+                   % {"numerator": self.numerator, "denominator": self.denominator})
 
     def clean(self):
         from django.core.exceptions import ValidationError
@@ -475,16 +477,16 @@ class Benefit(Outcome):
 
 class Risk(Outcome):
     class Severity(models.TextChoices):
-        MINOR = "minor", "Minor"
-        MODERATE = "moderate", "Moderate"
-        SERIOUS = "serious", "Serious"
-        LIFE = "life", "Life-threatening"
+        MINOR = "minor", _("Minor")
+        MODERATE = "moderate", _("Moderate")
+        SERIOUS = "serious", _("Serious")
+        LIFE = "life", _("Life-threatening")
 
     class Lasting(models.TextChoices):
-        NO = "no", "Usually goes away"
-        SOMETIMES = "sometimes", "Sometimes lasting"
-        YES = "yes", "Lasting"
-        UNKNOWN = "unknown", "Not known"
+        NO = "no", _("Usually goes away")
+        SOMETIMES = "sometimes", _("Sometimes lasting")
+        YES = "yes", _("Lasting")
+        UNKNOWN = "unknown", _("Not known")
 
     version = models.ForeignKey(AidVersion, on_delete=models.CASCADE, related_name="risks")
     references = models.ManyToManyField(Reference, blank=True, related_name="+")
@@ -563,8 +565,8 @@ class ValueStatement(VersionPart):
 
 class UnderstandingQuestion(VersionPart):
     class Answer(models.TextChoices):
-        TRUE = "true", "True"
-        FALSE = "false", "False"
+        TRUE = "true", _("True")
+        FALSE = "false", _("False")
 
     version = models.ForeignKey(
         AidVersion, on_delete=models.CASCADE, related_name="understanding_questions"

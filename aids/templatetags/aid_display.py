@@ -10,6 +10,7 @@ import re
 from django import template
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 register = template.Library()
 
@@ -77,10 +78,9 @@ def plain_points(text):
 
 def icon_array_label(numerator, denominator):
     outlined = denominator - numerator
-    return (
-        f"About {numerator} in {denominator} people: "
-        f"{numerator} filled, {outlined} outlined"
-    )
+    return gettext("About %(numerator)s in %(denominator)s people: %(numerator)s filled, "
+                   "%(outlined)s outlined") % {
+        "numerator": numerator, "denominator": denominator, "outlined": outlined}
 
 
 def _columns(denominator):

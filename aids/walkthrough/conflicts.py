@@ -24,7 +24,7 @@ def display(form, name, value, version=None):
         return "Ticked" if value in (True, "on", "true", "True", "1") else "Not ticked"
     if name == "order" and isinstance(field.widget, forms.HiddenInput):
         keys = [k for k in _text(value).split(",") if k in TOPIC_STEPS]
-        return ", then ".join(step_title(version, k) for k in keys) or BLANK
+        return ", then ".join(str(step_title(version, k)) for k in keys) or BLANK
     if isinstance(field, forms.MultipleChoiceField):
         labels = dict(field.choices)
         chosen = [str(v) for v in (value or [])]

@@ -14,6 +14,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Field, Layout
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy as _
 
 from aids.consultations import validate_patient_ref
 from aids.limits import QUESTION_ROWS_MAX
@@ -23,11 +24,11 @@ from aids.models import (
 from aids.models.consultation import validate_single_line
 from aids.vocabulary import RATING_CHOICES, SURE_ITEMS
 
-TOO_LONG = (
+TOO_LONG = _(
     "This is %(show_value)d characters long; the limit is %(limit_value)d. "
     "Shorten it and save again: your text is kept here."
 )
-YES_NO = [("yes", "Yes"), ("no", "No")]
+YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 
 
 def limit(model, name):
@@ -63,35 +64,35 @@ class BoundedForm(forms.Form):
 
 class StartForm(BoundedForm):
     patient_ref = forms.CharField(
-        label="Patient reference", max_length=limit(Consultation, "patient_ref"),
+        label=_("Patient reference"), max_length=limit(Consultation, "patient_ref"),
         validators=[validate_single_line],
-        help_text="A pseudonymous reference, such as a clinic code. Do not type the patient's "
-        "name, email address or NHS number.",
-        error_messages={"required": "Enter a patient reference (a pseudonymous one, not a name)."},
+        help_text=_("A pseudonymous reference, such as a clinic code. Do not type the patient's "
+        "name, email address or NHS number."),
+        error_messages={"required": _("Enter a patient reference (a pseudonymous one, not a name).")},
     )
     present = forms.MultipleChoiceField(
-        label="Who is present", choices=Consultation.Present.choices,
+        label=_("Who is present"), choices=Consultation.Present.choices,
         widget=forms.CheckboxSelectMultiple, required=False,
     )
     present_other = forms.CharField(
-        label="Others present (optional)", max_length=limit(Consultation, "present_other"),
+        label=_("Others present (optional)"), max_length=limit(Consultation, "present_other"),
         validators=[validate_single_line],
-        required=False, help_text="Roles rather than names, for example \"ward nurse\".",
+        required=False, help_text=_("Roles rather than names, for example \"ward nurse\"."),
     )
     language = forms.CharField(
-        label="Language of the discussion", max_length=limit(Consultation, "language"),
+        label=_("Language of the discussion"), max_length=limit(Consultation, "language"),
         validators=[validate_single_line],
         initial="English",
     )
     pain_sites = forms.MultipleChoiceField(
-        label="Where is the pain?", widget=forms.CheckboxSelectMultiple, required=False,
-        help_text="Tick every place that applies, or \"Not sure yet\". The parts of the aid "
-        "about that form of the operation are shown first; nothing is hidden.",
+        label=_("Where is the pain?"), widget=forms.CheckboxSelectMultiple, required=False,
+        help_text=_("Tick every place that applies, or \"Not sure yet\". The parts of the aid "
+        "about that form of the operation are shown first; nothing is hidden."),
     )
     cancer_pain = forms.ChoiceField(
-        label="Is the pain caused by cancer?", choices=Consultation.CancerPain.choices,
+        label=_("Is the pain caused by cancer?"), choices=Consultation.CancerPain.choices,
         widget=forms.RadioSelect, required=False,
-        help_text="Most of what is known comes from people with cancer pain.",
+        help_text=_("Most of what is known comes from people with cancer pain."),
     )
 
     aid = forms.CharField(widget=forms.HiddenInput, required=False, max_length=60)
@@ -116,7 +117,7 @@ class StartForm(BoundedForm):
                                 "say whether this visit follows it up."},
             )
         sites = [(f.key, f.pain_site) for f in version.operation_forms.all()] if version else []
-        self.fields["pain_sites"].choices = sites + [(NOT_SURE_SITE, "Not sure yet")]
+        self.fields["pain_sites"].choices = sites + [(NOT_SURE_SITE, gettext("Not sure yet"))]
         if not sites:  # an aid with no forms of the operation: nothing to ask
             del self.fields["pain_sites"]
         self.helper.layout = Layout(
@@ -187,8 +188,8 @@ class ItemForm(BoundedForm):
         self.kind = kind
         self.item_label = title
         note_label = (
-            "What was said" if kind == ItemRecord.Kind.CRITERION
-            else "The patient's reaction or notes (optional)"
+            gettext("What was said") if kind == ItemRecord.Kind.CRITERION
+            else gettext("The patient's reaction or notes (optional)")
         )
         if kind == ItemRecord.Kind.OPTION:
             self.fields["selected"] = forms.BooleanField(
@@ -196,7 +197,7 @@ class ItemForm(BoundedForm):
                 widget=forms.CheckboxInput(attrs={"class": "form-check-input"}))
         if not patient_view:
             self.fields["discussed"] = forms.BooleanField(
-                label="Discussed", required=False,
+                label=_("Discussed"), required=False,
                 widget=forms.CheckboxInput(attrs={"class": "form-check-input"}))
             self.fields["note"] = text_field(ItemRecord, "note", label=note_label, rows=1)
             self.fields["note"].widget.attrs["class"] = "form-control"
@@ -206,7 +207,7 @@ class ItemForm(BoundedForm):
 
     def conflict_label(self, name):
         if name == "selected":
-            return f"{self.item_label}: the patient wants to look at it"
+            return gettext("%(item)s: the patient wants to look at it") % {"item": self.item_label}
         return super().conflict_label(name)
 
     def values(self):
@@ -232,26 +233,26 @@ class ValueForm(BoundedForm):
 class OwnWordsForm(BoundedForm):
     values_own_words = text_field(
         Consultation, "values_own_words", rows=4,
-        label="In the patient's own words: what matters most to them (optional)",
+        label=_("In the patient's own words: what matters most to them (optional)"),
     )
 
 
 class QuestionForm(BoundedForm):
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    question = text_field(PatientQuestion, "question", label="Question", rows=2)
-    answer = text_field(PatientQuestion, "answer", label="Answer given", rows=3)
+    question = text_field(PatientQuestion, "question", label=_("Question"), rows=2)
+    answer = text_field(PatientQuestion, "answer", label=_("Answer given"), rows=3)
     status = forms.ChoiceField(
-        label="Is the question answered?", choices=PatientQuestion.Status.choices,
+        label=_("Is the question answered?"), choices=PatientQuestion.Status.choices,
         widget=forms.RadioSelect, required=False, initial=PatientQuestion.Status.OPEN,
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         number = int(self.prefix.rsplit("-", 1)[-1]) + 1 if self.prefix else 1
-        self.item_label = f"Question {number}"
-        self.fields["question"].label = f"Question {number}"
-        self.fields["answer"].label = f"Answer given to question {number}"
-        self.fields["status"].label = f"Is question {number} answered?"
+        self.item_label = gettext("Question %(number)s") % {"number": number}
+        self.fields["question"].label = self.item_label
+        self.fields["answer"].label = gettext("Answer given to question %(number)s") % {"number": number}
+        self.fields["status"].label = gettext("Is question %(number)s answered?") % {"number": number}
         for name in ("question", "answer"):  # rendered directly (walkthrough/layers/note.html)
             self.fields[name].widget.attrs["class"] = "form-control"
         self.helper.layout = Layout("id", "question", "answer", Field("status", wrapper_class="radios-inline"))
@@ -259,7 +260,7 @@ class QuestionForm(BoundedForm):
     def clean(self):
         data = super().clean()
         if (data.get("answer") or "").strip() and not (data.get("question") or "").strip():
-            self.add_error("question", "Type the question too, or clear the answer to remove this row.")
+            self.add_error("question", gettext("Type the question too, or clear the answer to remove this row."))
         return data
 
     def conflict_label(self, name):
@@ -284,19 +285,19 @@ class UnderstandingForm(BoundedForm):
 
 class NextStepsForm(BoundedForm):
     positions = forms.MultipleChoiceField(
-        label="Where the patient stands now (tick all that apply)",
+        label=_("Where the patient stands now (tick all that apply)"),
         choices=Consultation.Position.choices, widget=forms.CheckboxSelectMultiple, required=False,
     )
     position_words = text_field(Consultation, "position_words", rows=3,
-                                label="Where the patient stands, in their own words")
+                                label=_("Where the patient stands, in their own words"))
     preference_words = text_field(
         Consultation, "preference_words", rows=3,
-        label="The preference stated, in the patient's own words",
-        help_text="Needed only when the patient has stated a preference.",
+        label=_("The preference stated, in the patient's own words"),
+        help_text=_("Needed only when the patient has stated a preference."),
     )
-    next_steps = text_field(Consultation, "next_steps", rows=3, label="Agreed next steps")
+    next_steps = text_field(Consultation, "next_steps", rows=3, label=_("Agreed next steps"))
     follow_up_on = forms.DateField(
-        label="Follow-up date (optional)", required=False,
+        label=_("Follow-up date (optional)"), required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
@@ -313,7 +314,7 @@ class NextStepsForm(BoundedForm):
         ).strip():
             self.add_error(
                 "preference_words",
-                "The patient has stated a preference: write it in their own words.",
+                gettext("The patient has stated a preference: write it in their own words."),
             )
         return data
 
@@ -330,14 +331,14 @@ class TopicsForm(BoundedForm):
         super().__init__(*args, **kwargs)
         for step in topics:
             self.fields[f"skip_{step.key}"] = forms.BooleanField(
-                label=f"Skip {step.title.lower()}", required=False
+                label=gettext("Skip %(topic)s") % {"topic": step.title.lower()}, required=False
             )
             self.fields[f"skip_{step.key}"].topic_title = step.title
 
 
 class AddendumForm(BoundedForm):
-    text = text_field(Addendum, "text", label="Addendum", rows=5, required=True,
-                      help_text="Dated and added below the record; the record itself does not change.")
+    text = text_field(Addendum, "text", label=_("Addendum"), rows=5, required=True,
+                      help_text=_("Dated and added below the record; the record itself does not change."))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -345,7 +346,7 @@ class AddendumForm(BoundedForm):
 
 
 class SearchForm(BoundedForm):
-    q = forms.CharField(label="Search by patient reference", required=False,
+    q = forms.CharField(label=_("Search by patient reference"), required=False,
                         max_length=limit(Consultation, "patient_ref"))
 
 
@@ -353,15 +354,15 @@ class ReasonForm(BoundedForm):
     """Why a records auditor opens another clinician's record (kept in the audit trail)."""
 
     reason = forms.CharField(
-        label="Why are you opening this record?", max_length=150,
+        label=_("Why are you opening this record?"), max_length=150,
         validators=[validate_single_line],
-        help_text="For example a complaint, an incident or a subject access request, with its "
-        "reference. It is kept in the record's audit trail with every view and download.",
-        error_messages={"required": "Give the reason for opening this record."},
+        help_text=_("For example a complaint, an incident or a subject access request, with its "
+        "reference. It is kept in the record's audit trail with every view and download."),
+        error_messages={"required": _("Give the reason for opening this record.")},
     )
 
     def clean_reason(self):
         reason = " ".join(self.cleaned_data["reason"].split())
         if len(reason) < 3:
-            raise forms.ValidationError("Give the reason for opening this record.")
+            raise forms.ValidationError(gettext("Give the reason for opening this record."))
         return reason

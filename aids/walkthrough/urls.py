@@ -9,6 +9,7 @@ urlpatterns = [
     path("consultations/new/", views.consultation_new, name="consultation_new"),
     path("consultations/<int:pk>/", views.consultation_resume, name="consultation_resume"),
     path("consultations/<int:pk>/step/<slug:key>/", views.step, name="consultation_step"),
+    path("consultations/<int:pk>/language/", views.consultation_language, name="consultation_language"),
     path("consultations/<int:pk>/finalize/", views.finalize, name="consultation_finalize"),
     path("consultations/<int:pk>/finalize/confirm/", views.finalize_confirm,
          name="consultation_finalize_confirm"),

@@ -9,6 +9,7 @@ nothing here logs posted text.
 """
 
 import re
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -16,7 +17,9 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseNotAllowed, JsonResponse
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _, gettext_lazy
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.debug import sensitive_post_parameters
@@ -41,6 +44,7 @@ from aids.consultations import (
     addendum_add,
     audit_record,
     chosen_aid,
+    consultation_language_set,
     consultation_start,
     follow_up_candidates,
     published_aids,
@@ -57,18 +61,18 @@ from aids.walkthrough.pages import PAGES
 from aids.walkthrough.steps import navigation
 
 PATIENT_VIEW = "patient_view"
-LOGGED_OUT_MESSAGE = (
+LOGGED_OUT_MESSAGE = gettext_lazy(
     "You were logged out. What you had typed is back in the form; check it and save."
 )
-FINALIZE_LOGGED_OUT_MESSAGE = (
+FINALIZE_LOGGED_OUT_MESSAGE = gettext_lazy(
     "You were logged out before the record was finalized: nothing was finalized. "
     "Check the review and finalize it when ready."
 )
-FINAL_MESSAGE = (
+FINAL_MESSAGE = gettext_lazy(
     "This record is final and can no longer be changed: nothing was saved. "
     "To correct or add something, add a dated addendum on the record page."
 )
-CONFLICT_MESSAGE = (
+CONFLICT_MESSAGE = gettext_lazy(
     "This step was changed in another tab or window after this page was opened. "
     "Nothing has been overwritten."
 )
@@ -89,6 +93,23 @@ def _view_switch(request):
 
 def _is_patient_view(request):
     return bool(request.session.get(PATIENT_VIEW))
+
+
+def _patient_language(consultation, patient_view):
+    """The patient's view renders in the language chosen for the patient
+    (``consultation.language_code``); the clinician's view in the site's language."""
+    if patient_view and consultation.language_code:
+        return translation.override(consultation.language_code)
+    return nullcontext()
+
+
+def _set_language(request, consultation, code):
+    try:
+        consultation_language_set(consultation=consultation, language_code=code)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    except ConsultationFinal:
+        messages.error(request, FINAL_MESSAGE)
 
 
 # --------------------------------------------------------------------------- list and start
@@ -221,7 +242,7 @@ def step(request, pk, key):
         return review(request, consultation)
     page_class = PAGES.get(key)
     if page_class is None:
-        raise Http404("No such step.")
+        raise Http404(_("No such step."))
     if request.method == "POST":
         return _step_post(request, consultation, page_class)
 
@@ -229,17 +250,19 @@ def step(request, pk, key):
     if switched:
         return switched
     if consultation.is_final:
-        messages.info(request, "This record is final. It can be read here; corrections are added as addenda.")
+        messages.info(request, _("This record is final. It can be read here; corrections are added as addenda."))
         return redirect("consultation_record", pk=pk)
     data = stash_pop(request)
-    if data is not None:
-        messages.warning(request, LOGGED_OUT_MESSAGE)
-        page = page_class(consultation, data=data, patient_view=data.get("view") == "patient")
-        revision = _int(data.get("revision"))
-    else:
-        page = page_class(consultation, patient_view=_is_patient_view(request))
-        revision = int((consultation.step_revisions or {}).get(key, 0))
-    return _render_step(request, consultation, page, revision=revision)
+    patient_view = data.get("view") == "patient" if data is not None else _is_patient_view(request)
+    with _patient_language(consultation, patient_view):
+        if data is not None:
+            messages.warning(request, str(LOGGED_OUT_MESSAGE))
+            page = page_class(consultation, data=data, patient_view=patient_view)
+            revision = _int(data.get("revision"))
+        else:
+            page = page_class(consultation, patient_view=patient_view)
+            revision = int((consultation.step_revisions or {}).get(key, 0))
+        return _render_step(request, consultation, page, revision=revision)
 
 
 @dataclass
@@ -258,8 +281,9 @@ class Outcome:
 def _step_post(request, consultation, page_class):
     posted_view = request.POST.get("view")
     patient_view = posted_view == "patient" if posted_view else _is_patient_view(request)
-    page = page_class(consultation, data=request.POST, patient_view=patient_view)
-    return _answer(request, _attempt(request, consultation, page))
+    with _patient_language(consultation, patient_view):
+        page = page_class(consultation, data=request.POST, patient_view=patient_view)
+        return _answer(request, _attempt(request, consultation, page))
 
 
 def _attempt(request, consultation, page):
@@ -307,7 +331,7 @@ def _answer(request, outcome):
         if autosave:
             return JsonResponse(
                 {"saved": False, "conflict": True, "revision": outcome.revision,
-                 "message": CONFLICT_MESSAGE + " Press Save to see both versions."},
+                 "message": f"{CONFLICT_MESSAGE} {_('Press Save to see both versions.')}"},
                 status=409,
             )
         return _render_step(request, page.consultation, page, revision=outcome.revision,
@@ -324,9 +348,9 @@ def _answer(request, outcome):
 
 def _refuse_final(request, consultation, autosave, texts=()):
     if autosave:
-        return JsonResponse({"saved": False, "final": True, "message": FINAL_MESSAGE}, status=409)
+        return JsonResponse({"saved": False, "final": True, "message": str(FINAL_MESSAGE)}, status=409)
     return render(request, "walkthrough/final_refused.html", {
-        "consultation": consultation, "message": FINAL_MESSAGE, "texts": list(texts),
+        "consultation": consultation, "message": str(FINAL_MESSAGE), "texts": list(texts),
     }, status=409)
 
 
@@ -340,6 +364,9 @@ def _navigate(request, page):
     if nav.startswith("view:"):
         request.session[PATIENT_VIEW] = nav == "view:patient"
         return redirect(here)
+    if nav.startswith("language:"):  # the language switch, posted with the step's form
+        _set_language(request, consultation, nav.partition(":")[2])
+        return redirect(here)
     previous, following = neighbours(consultation, page.key)
     if nav == "next" and following:
         return redirect(_step_url(consultation, following.key))
@@ -347,7 +374,7 @@ def _navigate(request, page):
         return redirect(_step_url(consultation, previous.key))
     if nav.startswith("goto:") and nav[5:] in STEPS:
         return redirect(_step_url(consultation, nav[5:]))
-    messages.success(request, "Saved.")
+    messages.success(request, _("Saved."))
     return redirect(here)
 
 
@@ -361,20 +388,21 @@ def review(request, consultation):
     finalize_refused = stash_pop(request) is not None  # a finalize posted after the login ended
     if consultation.is_final:
         return redirect("consultation_record", pk=consultation.pk)
-    if finalize_refused:
-        messages.warning(request, FINALIZE_LOGGED_OUT_MESSAGE)
+    patient_view = _is_patient_view(request)
     audit_record(consultation=consultation, user=request.user, action=AuditEvent.Action.VIEWED,
                  detail="review")
-    patient_view = _is_patient_view(request)
-    data = record_data(consultation=consultation, translated=patient_view)  # the patient's language
-    return render(request, "walkthrough/review.html", {
-        "consultation": consultation,
-        "version": data.version,
-        "data": data,
-        **navigation(consultation, REVIEW.key),
-        "step": REVIEW,
-        "patient_view": patient_view,
-    })
+    with _patient_language(consultation, patient_view):
+        data = record_data(consultation=consultation, translated=patient_view)  # the patient's language
+        if finalize_refused:
+            messages.warning(request, str(FINALIZE_LOGGED_OUT_MESSAGE))
+        return render(request, "walkthrough/review.html", {
+            "consultation": consultation,
+            "version": data.version,
+            "data": data,
+            **navigation(consultation, REVIEW.key),
+            "step": REVIEW,
+            "patient_view": patient_view,
+        })
 
 
 # The field the confirmation page posts: without it, nothing is finalized.
@@ -386,16 +414,16 @@ def _empty_sections(consultation, data):
     empty: what the confirmation lists before finalizing."""
     c = consultation
     empty = [
-        (not data.present, "Who was present: not recorded", "start"),
-        (not data.sure_before.answered, "The SURE questions at the start: not asked", "decision"),
+        (not data.present, _("Who was present: not recorded"), "start"),
+        (not data.sure_before.answered, _("The SURE questions at the start: not asked"), "decision"),
         (all(v.rating == NOT_RATED for v in data.values) and not c.values_own_words.strip(),
-         "What matters to the patient: nothing rated and nothing in their own words", "values"),
-        (not data.questions, "The patient's questions: none recorded", "questions"),
+         _("What matters to the patient: nothing rated and nothing in their own words"), "values"),
+        (not data.questions, _("The patient's questions: none recorded"), "questions"),
         (data.understanding and not any(u.answered for u in data.understanding),
-         "Checking understanding: no answers", "questions"),
-        (not data.sure_after.answered, "The SURE questions after the discussion: not asked", "questions"),
-        (not c.positions and not c.position_words.strip(), "Where the patient stands: not recorded", "next"),
-        (not c.next_steps.strip(), "Agreed next steps: none typed", "next"),
+         _("Checking understanding: no answers"), "questions"),
+        (not data.sure_after.answered, _("The SURE questions after the discussion: not asked"), "questions"),
+        (not c.positions and not c.position_words.strip(), _("Where the patient stands: not recorded"), "next"),
+        (not c.next_steps.strip(), _("Agreed next steps: none typed"), "next"),
     ]
     return [(label, STEPS[key]) for missing, label, key in empty if missing]
 
@@ -412,17 +440,34 @@ def finalize_confirm(request, pk):
         return redirect("consultation_record", pk=pk)
     audit_record(consultation=consultation, user=request.user, action=AuditEvent.Action.VIEWED,
                  detail="finalize confirmation")
-    data = record_data(consultation=consultation)
-    return render(request, "walkthrough/finalize_confirm.html", {
-        "consultation": consultation,
-        "version": consultation.version,
-        "not_discussed": data.not_discussed,
-        "empty": _empty_sections(consultation, data),
-        "confirm_field": FINALIZE_CONFIRM,
-        **navigation(consultation, REVIEW.key),
-        "step": REVIEW,
-        "patient_view": _is_patient_view(request),
-    })
+    patient_view = _is_patient_view(request)
+    with _patient_language(consultation, patient_view):
+        data = record_data(consultation=consultation)
+        return render(request, "walkthrough/finalize_confirm.html", {
+            "consultation": consultation,
+            "version": consultation.version,
+            "not_discussed": data.not_discussed,
+            "empty": _empty_sections(consultation, data),
+            "confirm_field": FINALIZE_CONFIRM,
+            **navigation(consultation, REVIEW.key),
+            "step": REVIEW,
+            "patient_view": patient_view,
+        })
+
+
+@require_POST
+def consultation_language(request, pk):
+    """The language switch of the shared screen (pages without a step form): the
+    language the patient-facing side is shown in. Back to the page it was pressed on."""
+    consultation = consultation_or_404(request.user, pk)
+    _set_language(request, consultation, request.POST.get("language", ""))
+    here = reverse("consultation_resume", args=[pk])
+    wanted = request.POST.get("next", "")
+    if wanted.startswith(here) and url_has_allowed_host_and_scheme(
+        wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(wanted)
+    return redirect(here)
 
 
 @require_POST
@@ -436,14 +481,14 @@ def finalize(request, pk):
     except ConsultationNotFound:
         raise Http404("No such consultation.") from None
     except RecordNotGenerated as exc:
-        then = "Try again, and tell IT if it happens again." if exc.retry else ""
-        messages.error(request, f"{exc} Nothing was finalized; the consultation is unchanged. "
+        then = _("Try again, and tell IT if it happens again.") if exc.retry else ""
+        messages.error(request, f"{exc} {_('Nothing was finalized; the consultation is unchanged.')} "
                                 f"{then}".strip())
         return redirect(_step_url(consultation, "review"))
     if newly:
-        messages.success(request, "The record is final. Corrections can be added as dated addenda.")
+        messages.success(request, _("The record is final. Corrections can be added as dated addenda."))
     else:
-        messages.info(request, "This record was already final; nothing changed.")
+        messages.info(request, _("This record was already final; nothing changed."))
     return redirect("consultation_record", pk=pk)
 
 
@@ -499,7 +544,8 @@ def record(request, pk):
         if data is not None:
             messages.warning(request, LOGGED_OUT_MESSAGE)
         form = AddendumForm(data, prefix="addendum")
-    return render(request, "walkthrough/record.html", _record_context(request, consultation, form))
+    with _patient_language(consultation, _is_patient_view(request)):
+        return render(request, "walkthrough/record.html", _record_context(request, consultation, form))
 
 
 @require_POST
@@ -528,10 +574,10 @@ def addendum(request, pk):
         except ValidationError as exc:
             form.add_error(None, exc)
         except RecordNotGenerated as exc:
-            form.add_error(None, f"{exc} The addendum was not added; your text is kept below.")
+            form.add_error(None, f"{exc} {_('The addendum was not added; your text is kept below.')}")
         else:
             stash_clear(request, reverse("consultation_record", args=[pk]))
-            messages.success(request, "The addendum was added.")
+            messages.success(request, _("The addendum was added."))
             return redirect("consultation_record", pk=pk)
     context = _record_context(request, consultation, form)
     return render(request, "walkthrough/record.html", context)

@@ -58,10 +58,14 @@
   var failing = false;  // the last save got no answer or a server error
   var waitingSubmit = null;  // {submitter}: a button press waiting for a save that succeeds
   var maxBytes = parseInt(form.getAttribute("data-max-bytes") || "0", 10) || 0;
-  var TOO_LARGE = "Not saved - this page holds more text than can be sent at once. " +
-    "Your text is still in this page: shorten the longest notes (each holds up to 50,000 characters) and save again.";
-  var UNAVAILABLE = "Not saved - the server cannot save just now. Your text is kept in this page " +
-    "and will be sent again; do not close the page.";
+  // The words shown, in the page's language: the status element carries them
+  // (data-msg-*, translated by the template); English when it does not.
+  function t(name, english) { return status.getAttribute("data-msg-" + name) || english; }
+  var TOO_LARGE = t("too-large", "Not saved - this page holds more text than can be sent at once. " +
+    "Your text is still in this page: shorten the longest notes (each holds up to 50,000 characters) and save again.");
+  var UNAVAILABLE = t("unavailable", "Not saved - the server cannot save just now. Your text is kept in this page " +
+    "and will be sent again; do not close the page.");
+  var NOT_SAVED = t("not-saved", "Not saved - ");
 
   function say(text) {
     status.textContent = text;
@@ -93,10 +97,10 @@
 
   function loggedOut(kept) {
     if (kept === false) {  // more than the server keeps across a login: say so
-      stop("Not saved - you have been logged out, and this page holds more text than can be kept " +
-        "across a login. Copy your text before logging in again. ");
+      stop(t("logged-out-too-much", "Not saved - you have been logged out, and this page holds more text than can be kept " +
+        "across a login. Copy your text before logging in again.") + " ");
     } else {
-      stop("Not saved - you have been logged out. Log in again: your text is kept. ");
+      stop(t("logged-out", "Not saved - you have been logged out. Log in again: your text is kept.") + " ");
     }
     // A normal post of this form keeps the text on the server and leads to the login page.
     var button = document.createElement("button");
@@ -104,7 +108,7 @@
     button.name = "nav";
     button.value = "stay";
     button.className = "btn btn-warning";
-    button.textContent = "Log in again";
+    button.textContent = t("log-in-again", "Log in again");
     status.appendChild(button);
   }
 
@@ -117,7 +121,7 @@
   function retry(message) {
     failing = true;
     backoff = backoff ? Math.min(backoff * 2, MAX_BACKOFF) : DELAY;
-    say((message || "Not saved - retrying") + (waitingSubmit ? " The page moves on once it is saved." : ""));
+    say((message || t("retrying", "Not saved - retrying")) + (waitingSubmit ? " " + t("moves-on", "The page moves on once it is saved.") : ""));
     schedule(backoff);  // sends `pending` again, unchanged
   }
 
@@ -144,14 +148,14 @@
 
   function firstError(body) {
     var errors = body && body.errors;
-    if (!errors) { return "please check this page."; }
+    if (!errors) { return t("check", "please check this page."); }
     if (Array.isArray(errors)) { return errors[0] || ""; }
     for (var name in errors) {
       if (Object.prototype.hasOwnProperty.call(errors, name) && errors[name].length) {
         return errors[name][0];
       }
     }
-    return "please check this page.";
+    return t("check", "please check this page.");
   }
 
   function applySaved(body) {
@@ -179,7 +183,7 @@
       dirty = false;
       pending = { data: data, key: newKey() };
     }
-    say("Saving...");
+    say(t("saving", "Saving..."));
     var token = csrfToken();
     pending.data.set("csrfmiddlewaretoken", token);
     var tokenInput = form.querySelector("input[name=csrfmiddlewaretoken]");
@@ -218,21 +222,21 @@
         if (waitingSubmit) {  // a button was pressed while saves failed: go on now
           var submitter = waitingSubmit.submitter;
           waitingSubmit = null;
-          say("Saved");
+          say(t("saved", "Saved"));
           if (submitter && form.requestSubmit) { form.requestSubmit(submitter); } else { form.submit(); }
           return;
         }
         if (dirty) { again = true; }  // typed while this was on its way: save that too
-        say(dirty ? "Saving..." : "Saved");
+        say(dirty ? t("saving", "Saving...") : t("saved", "Saved"));
       } else if (result.status === 413) {
         pending = null;
         say(body.message || TOO_LARGE);
       } else if (result.status === 409) {
         pending = null;
-        stop("Not saved - " + (body.message || "this step was changed elsewhere. Press Save to see both versions."));
+        stop(NOT_SAVED + (body.message || t("changed-elsewhere", "this step was changed elsewhere. Press Save to see both versions.")));
       } else if (result.status === 400) {
         pending = null;
-        say("Not saved - " + firstError(body) + " Press Save to see it by the field.");
+        say(NOT_SAVED + firstError(body) + " " + t("see-by-field", "Press Save to see it by the field."));
       } else {
         retry(result.status >= 500 ? (body.message || UNAVAILABLE) : null);
       }

@@ -15,6 +15,12 @@
   var field = form && form.querySelector('input[name="' + list.getAttribute("data-order-field") + '"]');
   if (!field) { return; }
   var status = document.querySelector("[data-reorder-status]");
+  // The words shown, in the page's language (data-*-label on the list, from the template).
+  function words(name, english, values) {
+    var text = list.getAttribute("data-" + name + "-label") || english;
+    Object.keys(values || {}).forEach(function (k) { text = text.split("%(" + k + ")s").join(String(values[k])); });
+    return text;
+  }
 
   function toArray(items) { return Array.prototype.slice.call(items); }
   function cards() { return toArray(list.children).filter(function (c) { return c.hasAttribute("data-topic"); }); }
@@ -62,7 +68,7 @@
         if (skip && !tag) {
           tag = document.createElement("span");
           tag.className = "step-entry-tag";
-          tag.textContent = "skipped";
+          tag.textContent = words("skipped", "skipped");
           entry.appendChild(tag);
         } else if (!skip && tag) {
           tag.parentNode.removeChild(tag);
@@ -71,7 +77,10 @@
       total = number;
     });
     var heading = document.querySelector(".step-title .step-number");
-    if (heading && total) { heading.textContent = heading.textContent.replace(/of \d+/, "of " + total); }
+    if (heading && total) {
+      heading.textContent = list.hasAttribute("data-step-label")
+        ? words("step", "", { total: total }) : heading.textContent.replace(/of \d+/, "of " + total);
+    }
     var progress = document.querySelector(".step-progress");
     if (progress && total) { progress.max = total; }
   }
@@ -80,7 +89,8 @@
     var next = form.querySelector('button[name="nav"][value="next"]');
     if (!next) { return; }
     var first = all.filter(function (c) { return !isSkipped(c); })[0];
-    next.textContent = "Next: " + (first ? first.getAttribute("data-title") : list.getAttribute("data-after-title"));
+    next.textContent = words("next", "Next: %(title)s",
+      { title: first ? first.getAttribute("data-title") : list.getAttribute("data-after-title") });
   }
 
   function follow() {
@@ -111,8 +121,9 @@
     var target = button.disabled ? card.querySelector('[data-move="' + (up ? "down" : "up") + '"]') : button;
     target.focus({ preventScroll: true });
     var all = cards();
-    say(card.getAttribute("data-title") + " moved " + (up ? "up" : "down") + ": now " +
-        (all.indexOf(card) + 1) + " of " + all.length + ".");
+    say(words(up ? "moved-up" : "moved-down", "%(title)s moved " + (up ? "up" : "down") +
+        ": now %(position)s of %(count)s.",
+        { title: card.getAttribute("data-title"), position: all.indexOf(card) + 1, count: all.length }));
     field.dispatchEvent(new Event("change", { bubbles: true }));  // autosave.js saves it
   });
 
