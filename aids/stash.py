@@ -28,6 +28,8 @@ from aids.models import KeptText
 from aids.limits import STEP_MAX_CHARS
 
 NOT_STASHED = {"csrfmiddlewaretoken"}
+# Session engines whose rows are the django_session table (an expired row names its user).
+DATABASE_SESSION_ENGINES = {"aids.sessions", "django.contrib.sessions.backends.db"}
 OWNER_KEY = "typed_text_owner"
 KEPT_KEY = "typed_text_kept"  # this login's user has text kept (``stash_note_on_login``)
 # Room for every field of the largest step filled to its limit (whatever a step
@@ -60,7 +62,7 @@ def owner_of_expired_session(request):
     if marker:
         return _active_user(marker.get("user"), marker.get("hash"))
     key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
-    if not key or settings.SESSION_ENGINE != "django.contrib.sessions.backends.db":
+    if not key or settings.SESSION_ENGINE not in DATABASE_SESSION_ENGINES:
         return None
     now = timezone.now()
     row = Session.objects.filter(session_key=key, expire_date__lte=now,
