@@ -43,3 +43,14 @@ def radio_group(field, wrapper_class=""):
         "<div>{}{}</div></fieldset></div>",
         field.auto_id, wrapper_class, described, field.label, choices, feedback,
     )
+
+
+@register.simple_tag(takes_context=True)
+def step_list(context):
+    """The list of steps (walkthrough/partials/step_list.html), rendered once per page:
+    the step navigation shows it twice (a collapsed copy on small screens)."""
+    cache = context.render_context
+    if "step_list_html" not in cache:
+        template = context.template.engine.get_template("walkthrough/partials/step_list.html")
+        cache["step_list_html"] = template.render(context)
+    return cache["step_list_html"]
