@@ -163,3 +163,27 @@ def test_a_step_save_takes_at_most_ten_queries_first_save_included(clinician_cli
 
     assert counts[2] == counts[20], counts
     assert max(counts[20]) <= MAX_POST_QUERIES, counts
+
+
+@pytest.mark.parametrize("key", list(STEPS))
+def test_a_step_page_read_writes_nothing_and_reads_the_login_in_two_queries(clinician_client, clinician, key):
+    """Issue 15: no database write on a read; the session and the user in one plain
+    query each (aids/sessions.py, aids/accounts/backends.py); no look for kept text in a
+    login that kept none (aids/stash.py)."""
+    consultation = filled_consultation(clinician, 2)
+    url = reverse("consultation_step", args=[consultation.pk, key])
+    clinician_client.get(url)
+
+    with CaptureQueriesContext(connection) as ctx:
+        response = clinician_client.get(url)
+
+    assert response.status_code == 200
+    sql = [q["sql"] for q in ctx.captured_queries]
+    writes = [s for s in sql if s.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]
+    if key == "review":  # every view of the record is audited (DESIGN.md): that one row only
+        assert len(writes) == 1 and writes[0].startswith('INSERT INTO "aids_auditevent"'), writes
+    else:
+        assert not writes, writes
+    assert sql[0].startswith('SELECT session_data FROM "django_session"'), sql[0]
+    assert sql[1].startswith('SELECT "id", "password"') and '"auth_user"' in sql[1], sql[1]
+    assert not [s for s in sql if "kepttext" in s], sql
