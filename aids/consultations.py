@@ -32,6 +32,7 @@ from django.db.models import Exists, Max, OuterRef
 from django.utils import timezone
 
 from aids.access import ConsultationNotFound
+from aids.frozen import frozen_ids, frozen_rows
 from aids.models import (
     Addendum,
     Aid,
@@ -42,8 +43,8 @@ from aids.models import (
     UnderstandingAnswer,
     ValueRating,
 )
-from aids.frozen import frozen_ids
 from aids.models.consultation import CHECKED_UNDER_LOCK, NOTE_LIMIT, NOT_SURE_SITE
+from aids.readmodel import frozen_topic_items
 from aids.record.storage import (
     RecordGenerationError, RecordGlyphsMissing, record_render, record_store,
 )
@@ -171,7 +172,7 @@ def pain_sites_clean(version, sites):
     """The chosen pain sites in the version's order ("not sure" last); an unknown one
     is refused (the page offered only the version's own)."""
     chosen = set(sites or ())
-    keys = list(version.operation_forms.values_list("key", flat=True))
+    keys = [f.key for f in frozen_rows(version, "operation_forms")]
     unknown = chosen - set(keys) - {NOT_SURE_SITE}
     if unknown:
         raise ValidationError({"pain_sites": "Choose where the pain is from the list."})
@@ -345,7 +346,7 @@ def _version_ids(consultation, relation):
 
 
 def _version_item_ids(consultation, kind):
-    return frozen_ids(consultation.version, topic=TOPIC_BY_KIND[kind].key)
+    return {item.pk for item in frozen_topic_items(consultation.version, TOPIC_BY_KIND[kind].key)}
 
 
 def _save_items(consultation, items, picked=()):

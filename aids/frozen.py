@@ -22,7 +22,8 @@ def frozen_key(version):
     return (version.pk, version.digest, version.published_at)
 
 
-def _kept(version, name, read):
+def kept(version, name, read):
+    """``read()`` as a list, read once per frozen version under ``name``."""
     frozen = frozen_key(version)
     if frozen is None:
         return list(read())
@@ -36,18 +37,9 @@ def _kept(version, name, read):
 
 def frozen_rows(version, relation):
     """``version``'s rows of one relation (``"value_statements"``...), in order."""
-    return _kept(version, relation, lambda: getattr(version, relation).all())
+    return kept(version, relation, lambda: getattr(version, relation).all())
 
 
-def frozen_topic_items(version, key):
-    """A topic's items of ``version`` in order, their references and forms prefetched
-    (``aids.readmodel.topic_items``)."""
-    from aids.readmodel import topic_items
-
-    return _kept(version, f"topic:{key}", lambda: topic_items(version, key))
-
-
-def frozen_ids(version, relation=None, *, topic=None):
-    """The ids of ``version``'s rows of a relation, or of a topic's items."""
-    rows = frozen_topic_items(version, topic) if topic else frozen_rows(version, relation)
-    return {row.pk for row in rows}
+def frozen_ids(version, relation):
+    """The ids of ``version``'s rows of a relation."""
+    return {row.pk for row in frozen_rows(version, relation)}

@@ -15,6 +15,7 @@ from crispy_forms.layout import Field, Layout
 from django import forms
 
 from aids.consultations import validate_patient_ref
+from aids.frozen import frozen_rows
 from aids.limits import QUESTION_ROWS_MAX
 from aids.models import (
     NOT_SURE_SITE, Addendum, Consultation, ItemRecord, PatientQuestion, UnderstandingAnswer,
@@ -96,7 +97,7 @@ class StartForm(BoundedForm):
     def __init__(self, *args, version=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["patient_ref"].widget.attrs["autocomplete"] = "off"
-        sites = [(f.key, f.pain_site) for f in version.operation_forms.all()] if version else []
+        sites = [(f.key, f.pain_site) for f in frozen_rows(version, "operation_forms")] if version else []
         self.fields["pain_sites"].choices = sites + [(NOT_SURE_SITE, "Not sure yet")]
         if not sites:  # an aid with no forms of the operation: nothing to ask
             del self.fields["pain_sites"]

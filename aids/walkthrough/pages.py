@@ -10,9 +10,9 @@ from functools import cached_property
 
 from aids.consultations import SaveResult, StepChanges, step_save, topic_order_set
 from aids.models import ItemRecord, PatientQuestion, UnderstandingAnswer, ValueRating
-from aids.frozen import frozen_rows, frozen_topic_items
+from aids.frozen import frozen_rows
 from aids.readmodel import (
-    grid_answers, pain_sites, prefetch_references, references_prefetch, sure_from,
+    frozen_topic_items, grid_answers, pain_sites, prefetch_references, references_prefetch, sure_from,
 )
 from aids.vocabulary import STEPS, TOPIC_BY_KEY, TOPIC_STEPS, all_steps, is_topic_order, topic_order
 from aids.walkthrough import forms as wf
