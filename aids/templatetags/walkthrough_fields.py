@@ -54,3 +54,25 @@ def step_list(context):
         template = context.template.engine.get_template("walkthrough/partials/step_list.html")
         cache["step_list_html"] = template.render(context)
     return cache["step_list_html"]
+
+
+@register.simple_tag
+def note_field(field):
+    """One free-text note with its label and errors (walkthrough/layers/note.html's
+    markup, written directly: it repeats on every row)."""
+    errors = format_html_join(
+        "", '<div class="invalid-feedback d-block" id="{}_error"><strong>{}</strong></div>',
+        ((field.auto_id, error) for error in field.errors))
+    return format_html(
+        '\n<div class="mb-3">\n  <label class="form-label" for="{}">{}</label>\n  {}\n  {}\n</div>\n',
+        field.id_for_label, field.label, field, errors)
+
+
+@register.simple_tag
+def discussed_field(field, label):
+    """The clinician's "Discussed" tick for one item (walkthrough/layers/discussed.html's
+    markup, written directly: it repeats on every row)."""
+    return format_html(
+        '\n<div class="form-check layer-check">\n  {}\n  <label class="form-check-label" for="{}">'
+        'Discussed<span class="visually-hidden">: {}</span></label>\n</div>\n',
+        field, field.id_for_label, label)
