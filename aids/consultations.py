@@ -30,13 +30,13 @@ from django.conf import settings
 from django.conf.locale import LANG_INFO
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Exists, Max, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from aids.access import ConsultationNotFound, visible_consultations
+from aids.frozen import frozen_ids, frozen_rows
 from aids.models import (
-    AidVersion,
     Addendum,
     Aid,
     AuditEvent,
@@ -44,12 +44,11 @@ from aids.models import (
     ItemRecord,
     PatientQuestion,
     UnderstandingAnswer,
-    UnderstandingQuestion,
     ValueRating,
-    ValueStatement,
 )
 from aids.collaborate import collaborate_link, invite_store
-from aids.models.consultation import NOTE_LIMIT, NOT_SURE_SITE
+from aids.models.consultation import CHECKED_UNDER_LOCK, NOTE_LIMIT, NOT_SURE_SITE
+from aids.readmodel import frozen_topic_items
 from aids.record.storage import (
     RecordGenerationError, RecordGlyphsMissing, record_render, record_store,
 )
@@ -145,17 +144,6 @@ def audit_record(*, consultation, user, action, detail=""):
     return AuditEvent.objects.create(
         consultation=consultation, user=user, action=action, detail=detail[:200]
     )
-
-
-def _audit_changed(consultation, user, step):
-    """One "changed" event per step save, not one per autosave keystroke."""
-    since = timezone.now() - CHANGE_COALESCE
-    recent = AuditEvent.objects.filter(
-        consultation=consultation, user=user, action=AuditEvent.Action.CHANGED,
-        detail=step, at__gte=since,
-    ).exists()
-    if not recent:
-        audit_record(consultation=consultation, user=user, action=AuditEvent.Action.CHANGED, detail=step)
 
 
 # --------------------------------------------------------------------------- language
@@ -293,7 +281,7 @@ def pain_sites_clean(version, sites):
     """The chosen pain sites in the version's order ("not sure" last); an unknown one
     is refused (the page offered only the version's own)."""
     chosen = set(sites or ())
-    keys = list(version.operation_forms.values_list("key", flat=True))
+    keys = [f.key for f in frozen_rows(version, "operation_forms")]
     unknown = chosen - set(keys) - {NOT_SURE_SITE}
     if unknown:
         raise ValidationError({"pain_sites": "Choose where the pain is from the list."})
@@ -343,9 +331,20 @@ def save_answered(*, consultation, step, key):
     return None
 
 
-def _lock(consultation, step, revision, key=None):
-    """(the consultation row locked, None), or (it, the answer already given to ``key``)."""
-    locked = Consultation.objects.select_for_update().get(pk=consultation.pk)
+def _lock(consultation, step, revision, key=None, user=None):
+    """(the consultation row locked, None), or (it, the answer already given to ``key``).
+
+    The same query says whether ``user`` changed this step within ``CHANGE_COALESCE``
+    (``changed_recently``, for the audit), and the row is marked as checked under its
+    lock (the model's final guard then asks no more; ``_unlocked`` removes the mark).
+    The pinned version, which never changes, is the caller's: it is not read again."""
+    since = timezone.now() - CHANGE_COALESCE
+    locked = Consultation.objects.select_for_update().annotate(changed_recently=Exists(
+        AuditEvent.objects.filter(consultation=OuterRef("pk"), user=user, detail=step,
+                                  action=AuditEvent.Action.CHANGED, at__gte=since)
+    )).get(pk=consultation.pk)
+    if locked.version_id == consultation.version_id and Consultation.version.is_cached(consultation):
+        locked.version = consultation.version
     answered = save_answered(consultation=locked, step=step, key=key)
     if answered is not None:
         return locked, answered
@@ -354,7 +353,13 @@ def _lock(consultation, step, revision, key=None):
     current = int((locked.step_revisions or {}).get(step, 0))
     if revision != current:
         raise StaleRevision(current)
+    setattr(locked, CHECKED_UNDER_LOCK, True)
     return locked, None
+
+
+def _unlocked(locked):
+    if locked is not None and hasattr(locked, CHECKED_UNDER_LOCK):
+        delattr(locked, CHECKED_UNDER_LOCK)
 
 
 def _bump(locked, user, step, key=None, new_ids=None):
@@ -368,7 +373,8 @@ def _bump(locked, user, step, key=None, new_ids=None):
                    "ids": {str(index): pk for index, pk in (new_ids or {}).items()}}
         locked.save_receipts = [*(locked.save_receipts or [])[-(RECEIPTS_KEPT - 1):], receipt]
     locked.save()
-    _audit_changed(locked, user, step)
+    if not locked.changed_recently:  # one "changed" event per step save, not per keystroke
+        audit_record(consultation=locked, user=user, action=AuditEvent.Action.CHANGED, detail=step)
     return revisions[step]
 
 
@@ -389,49 +395,58 @@ def step_save(*, consultation, user, step, revision, changes, key=None):
     unknown = set(changes.fields) - EDITABLE_FIELDS
     if unknown:
         raise ValueError(f"Fields not editable from a step: {sorted(unknown)}")
-    with transaction.atomic():
-        locked, answered = _lock(consultation, step, revision, key)
-        if answered is not None:
-            return answered
-        for name, value in changes.fields.items():
-            setattr(locked, name, value)
-        if "patient_ref" in changes.fields:
-            locked.patient_ref = validate_patient_ref(locked.patient_ref)
-        if "present" in changes.fields:
-            chosen = set(locked.present or ())
-            locked.present = [p for p in Consultation.Present.values if p in chosen]
-        if "language" in changes.fields:  # a language the aid is shown in: show it in that
-            code = language_code_for(locked.language) or locked.language_code
-            if code != locked.language_code:
-                locked.language_code = code
-                locked.translation = published_translation(locked.version, code)
-        if "pain_sites" in changes.fields:
-            locked.pain_sites = pain_sites_clean(locked.version, locked.pain_sites)
-        if "positions" in changes.fields:
-            chosen = set(locked.positions or ())
-            if chosen - set(Consultation.Position.values):
-                raise ValidationError({"positions": "Not a valid answer for where the patient stands."})
-            locked.positions = [p for p in Consultation.Position.values if p in chosen]
-        for name in ("sure_before", "sure_after"):
-            if name in changes.fields:
-                setattr(locked, name, sure_clean(changes.fields[name]))
-        if (
-            {"positions", "preference_words"} & set(changes.fields)
-            and Consultation.Position.PREFERENCE in locked.positions
-            and not locked.preference_words.strip()
-        ):
-            raise ValidationError(
-                {"preference_words": gettext("Write the preference in the patient's own words.")}
-            )
-        locked.full_clean(exclude=["clinician", "version"])
-
-        _save_items(locked, changes.items, picked=changes.picked)
-        _save_ratings(locked, changes.ratings)
-        _save_understanding(locked, changes.understanding)
-        new_ids = _save_questions(locked, changes.questions)
-        new_revision = _bump(locked, user, step, key, new_ids)
+    locked = None
+    try:
+        with transaction.atomic():
+            locked, answered = _lock(consultation, step, revision, key, user)
+            if answered is not None:
+                return answered
+            new_ids, new_revision = _write_step(locked, user, step, changes, key)
+    finally:
+        _unlocked(locked)
     _copy_fields(locked, consultation)  # the caller's object as stored, without reading it again
     return SaveResult(revision=new_revision, new_question_ids=new_ids)
+
+
+def _write_step(locked, user, step, changes, key):
+    """step_save's writes, under the lock: (new question ids, the step's new revision)."""
+    for name, value in changes.fields.items():
+        setattr(locked, name, value)
+    if "patient_ref" in changes.fields:
+        locked.patient_ref = validate_patient_ref(locked.patient_ref)
+    if "present" in changes.fields:
+        chosen = set(locked.present or ())
+        locked.present = [p for p in Consultation.Present.values if p in chosen]
+    if "language" in changes.fields:  # a language the aid is shown in: show it in that
+        code = language_code_for(locked.language) or locked.language_code
+        if code != locked.language_code:
+            locked.language_code = code
+            locked.translation = published_translation(locked.version, code)
+    if "pain_sites" in changes.fields:
+        locked.pain_sites = pain_sites_clean(locked.version, locked.pain_sites)
+    if "positions" in changes.fields:
+        chosen = set(locked.positions or ())
+        if chosen - set(Consultation.Position.values):
+            raise ValidationError({"positions": gettext("Not a valid answer for where the patient stands.")})
+        locked.positions = [p for p in Consultation.Position.values if p in chosen]
+    for name in ("sure_before", "sure_after"):
+        if name in changes.fields:
+            setattr(locked, name, sure_clean(changes.fields[name]))
+    if (
+        {"positions", "preference_words"} & set(changes.fields)
+        and Consultation.Position.PREFERENCE in locked.positions
+        and not locked.preference_words.strip()
+    ):
+        raise ValidationError(
+            {"preference_words": gettext("Write the preference in the patient's own words.")}
+        )
+    locked.full_clean(exclude=["clinician", "version"])
+
+    _save_items(locked, changes.items, picked=changes.picked)
+    _save_ratings(locked, changes.ratings)
+    _save_understanding(locked, changes.understanding)
+    new_ids = _save_questions(locked, changes.questions)
+    return new_ids, _bump(locked, user, step, key, new_ids)
 
 
 def _copy_fields(source, target):
@@ -439,14 +454,13 @@ def _copy_fields(source, target):
         setattr(target, field.attname, getattr(source, field.attname))
 
 
-def _version_ids(consultation, model):
-    """The ids of the pinned version's rows of ``model`` (without loading the version)."""
-    return set(model.objects.filter(version_id=consultation.version_id).values_list("pk", flat=True))
+def _version_ids(consultation, relation):
+    """The ids of the pinned version's rows (read once per published version)."""
+    return frozen_ids(consultation.version, relation)
 
 
 def _version_item_ids(consultation, kind):
-    return _version_ids(consultation,
-                        AidVersion._meta.get_field(TOPIC_BY_KIND[kind].relation).related_model)
+    return {item.pk for item in frozen_topic_items(consultation.version, TOPIC_BY_KIND[kind].key)}
 
 
 def _save_items(consultation, items, picked=()):
@@ -457,10 +471,8 @@ def _save_items(consultation, items, picked=()):
         by_kind.setdefault(kind, []).append((item_id, values))
     for kind, rows in by_kind.items():
         allowed = _version_item_ids(consultation, kind)
-        existing = {
-            r.item_id: r
-            for r in ItemRecord.objects.filter(consultation=consultation, kind=kind)
-        }
+        # Through the consultation's own manager: each row knows its (locked) consultation.
+        existing = {r.item_id: r for r in consultation.item_records.filter(kind=kind)}
         # One INSERT for the new rows and one UPDATE for the changed ones, whatever the
         # number of items (a topic's first save used to insert row by row).
         new, changed, fields = [], [], set()
@@ -504,8 +516,8 @@ def _keep_options_order(consultation, records, posted):
 def _save_ratings(consultation, ratings):
     if not ratings:
         return
-    allowed = _version_ids(consultation, ValueStatement)
-    existing = {r.statement_id: r for r in ValueRating.objects.filter(consultation=consultation)}
+    allowed = _version_ids(consultation, "value_statements")
+    existing = {r.statement_id: r for r in consultation.value_ratings.all()}
     new, changed = [], []
     for statement_id, rating, not_sure in ratings:
         if statement_id not in allowed:
@@ -532,8 +544,8 @@ def _save_ratings(consultation, ratings):
 def _save_understanding(consultation, answers):
     if not answers:
         return
-    allowed = _version_ids(consultation, UnderstandingQuestion)
-    existing = {a.question_id: a for a in UnderstandingAnswer.objects.filter(consultation=consultation)}
+    allowed = _version_ids(consultation, "understanding_questions")
+    existing = {a.question_id: a for a in consultation.understanding_answers.all()}
     new, changed = [], []
     for question_id, answer in answers:
         if question_id not in allowed:
@@ -557,7 +569,7 @@ def _save_understanding(consultation, answers):
 def _save_questions(consultation, rows):
     if rows is None:
         return {}
-    existing = {q.pk: q for q in PatientQuestion.objects.filter(consultation=consultation)}
+    existing = {q.pk: q for q in consultation.questions.all()}
     new_ids = {}
     for index, row in enumerate(rows):
         question = _check_text(row.get("question") or "", "A question")
@@ -597,14 +609,18 @@ def topic_order_set(*, consultation, user, order, skipped, revision, move=None, 
     if move:
         order = topic_moved(order, *move)
     skipped = [t for t in order if t in set(skipped or ())]
-    with transaction.atomic():
-        locked, answered = _lock(consultation, "topics", revision, key)
-        if answered is not None:
-            return answered
-        locked.topic_order = order
-        locked.skipped_topics = skipped
-        new_revision = _bump(locked, user, "topics", key)
-    consultation.refresh_from_db()
+    locked = None
+    try:
+        with transaction.atomic():
+            locked, answered = _lock(consultation, "topics", revision, key, user)
+            if answered is not None:
+                return answered
+            locked.topic_order = order
+            locked.skipped_topics = skipped
+            new_revision = _bump(locked, user, "topics", key)
+    finally:
+        _unlocked(locked)
+    _copy_fields(locked, consultation)
     return SaveResult(revision=new_revision)
 
 

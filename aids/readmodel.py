@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext, gettext_lazy
 
+from aids.frozen import frozen_rows, kept
 from aids.models import (
     NOT_SURE_SITE, AidVersion, Consultation, GridAnswer, PatientQuestion, Reference, SiteSettings,
     StaffProfile,
@@ -54,6 +55,12 @@ def topic_items(version, key, *, with_forms=True, with_references=True):
     if topic.scoped and with_forms:
         items = items.prefetch_related("forms")
     return items
+
+
+def frozen_topic_items(version, key):
+    """``topic_items`` with references and forms, read once per published version
+    (``aids.frozen``): the rows are shared, read them and never change them."""
+    return kept(version, f"topic:{key}", lambda: topic_items(version, key))
 
 
 def prefetch_references(items):
@@ -103,9 +110,11 @@ class PainSites:
 
 
 def pain_sites(consultation):
-    """The pain sites recorded (no query when none was)."""
+    """The pain sites recorded (no query when none was, nor once the version's forms
+    of the operation were read: aids/frozen.py)."""
     chosen = set(consultation.pain_sites or []) - {NOT_SURE_SITE}
-    forms = tuple(consultation.version.operation_forms.filter(key__in=chosen)) if chosen else ()
+    forms = tuple(f for f in frozen_rows(consultation.version, "operation_forms")
+                  if f.key in chosen) if chosen else ()
     return PainSites(forms, NOT_SURE_SITE in (consultation.pain_sites or []))
 
 

@@ -18,7 +18,9 @@ import time
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.backends.base import UpdateError
-from django.db import DatabaseError
+from django.contrib.sessions.backends.db import SessionStore as DatabaseSessionStore
+from django.db import DatabaseError, connection
+from django.utils import timezone
 
 logger = logging.getLogger(__name__)
 REFRESHED_AT = "_refreshed_at"
@@ -63,3 +65,30 @@ class SessionRefreshMiddleware:
         # Saved here, same key (or it could not be): SessionMiddleware need not try again.
         session.modified = False
         return response
+
+
+# --------------------------------------------------------------------------- the store
+
+class SessionStore(DatabaseSessionStore):
+    """Django's database sessions (``SESSION_ENGINE = "aids.sessions"``), read in one
+    plain SQL statement instead of through the ORM: the session is read on every
+    request, and the ORM's ``get`` costs ten times the query itself (about 260 against
+    25 microseconds on SQLite), which made a logged-in page cost twice an anonymous one.
+    The same table, rows, expiry rule and writes as Django's; only the read differs."""
+
+    def _get_session_from_db(self):
+        key = self.session_key
+        if not key:
+            self._session_key = None
+            return None
+        table = connection.ops.quote_name(self.model._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT session_data FROM {table} WHERE session_key = %s AND expire_date > %s",
+                [key, connection.ops.adapt_datetimefield_value(timezone.now())],
+            )
+            row = cursor.fetchone()
+        if row is None:
+            self._session_key = None
+            return None
+        return self.model(session_key=key, session_data=row[0])

@@ -1,5 +1,7 @@
-"""Frozen-version guard for many-to-many changes (references cited, forms applied to)."""
+"""Frozen-version guard for many-to-many changes (references cited, forms applied to),
+and, at each login, whether the user has typed text kept (``aids.stash``)."""
 
+from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import m2m_changed
 from django.dispatch import receiver
 
@@ -22,3 +24,10 @@ for model in (Benefit, Risk, GridAnswer):
     receiver(m2m_changed, sender=model.references.through, weak=False)(_refuse_frozen)
 for model in (Section, Benefit, Risk, Criterion, GridAnswer):
     receiver(m2m_changed, sender=model.forms.through, weak=False)(_refuse_frozen)
+
+
+@receiver(user_logged_in, weak=False)
+def _note_kept_text(sender, request, user, **kwargs):
+    from aids.stash import stash_note_on_login
+
+    stash_note_on_login(request, user)

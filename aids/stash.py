@@ -28,7 +28,10 @@ from aids.models import KeptText
 from aids.limits import STEP_MAX_CHARS
 
 NOT_STASHED = {"csrfmiddlewaretoken"}
+# Session engines whose rows are the django_session table (an expired row names its user).
+DATABASE_SESSION_ENGINES = {"aids.sessions", "django.contrib.sessions.backends.db"}
 OWNER_KEY = "typed_text_owner"
+KEPT_KEY = "typed_text_kept"  # this login's user has text kept (``stash_note_on_login``)
 # Room for every field of the largest step filled to its limit (whatever a step
 # accepts is kept), and a few pages.
 STASH_MAX_CHARS = STEP_MAX_CHARS
@@ -59,7 +62,7 @@ def owner_of_expired_session(request):
     if marker:
         return _active_user(marker.get("user"), marker.get("hash"))
     key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
-    if not key or settings.SESSION_ENGINE != "django.contrib.sessions.backends.db":
+    if not key or settings.SESSION_ENGINE not in DATABASE_SESSION_ENGINES:
         return None
     now = timezone.now()
     row = Session.objects.filter(session_key=key, expire_date__lte=now,
@@ -97,13 +100,14 @@ def stash_put(user, path, post):
 
 def stash_pop(request, path=None):
     """The fields this user kept for ``path`` (default: this page) as a QueryDict, or None."""
-    if not request.user.is_authenticated:
-        return None
+    if not request.user.is_authenticated or not request.session.get(KEPT_KEY):
+        return None  # nothing was kept in this browser's login: no query at all
     # A read of the page writes nothing unless there is text to give back (a page GET
     # must not need the database to take a write); old rows go when text is next kept.
     kept = KeptText.objects.filter(user=request.user, path=path or request.path,
                                    created_at__gte=timezone.now() - KEEP_FOR).first()
     if kept is None:
+        _forget_if_none_left(request)
         return None
     kept.delete()
     data = QueryDict(mutable=True)
@@ -114,5 +118,23 @@ def stash_pop(request, path=None):
 
 def stash_clear(request, path=None):
     """Forget kept text for a page once it has been saved another way."""
-    if request.user.is_authenticated:
+    if request.user.is_authenticated and request.session.get(KEPT_KEY):
         KeptText.objects.filter(user=request.user, path=path or request.path).delete()
+        _forget_if_none_left(request)
+
+
+def stash_note_on_login(request, user):
+    """At each login, note in the new session whether ``user`` has text kept: only a
+    session with the note looks for kept text, so the other requests (every page and
+    every save) ask the database nothing about it. The note goes once nothing is left."""
+    if request is None or not hasattr(request, "session"):
+        return
+    if KeptText.objects.filter(user=user).exists():
+        request.session[KEPT_KEY] = True
+    else:
+        request.session.pop(KEPT_KEY, None)
+
+
+def _forget_if_none_left(request):
+    if not KeptText.objects.filter(user=request.user).exists():
+        request.session.pop(KEPT_KEY, None)

@@ -43,6 +43,27 @@ class FinalRecordError(Exception):
     """Raised when anything tries to change a final consultation or a written record."""
 
 
+# Set by the step saves (``aids.consultations``) on the consultation row they have just
+# read under its row lock and found not final, and removed before that transaction
+# ends: while it is set nobody can finalize the row, so the guards below need not ask
+# the database again for it (they did, once per write: 3 to 5 queries per save).
+CHECKED_UNDER_LOCK = "_not_final_under_lock"
+
+
+def checked_under_lock(consultation):
+    """True for a row the current transaction locked and found not final."""
+    from django.db import connection
+
+    return bool(getattr(consultation, CHECKED_UNDER_LOCK, False)) and connection.in_atomic_block
+
+
+def _all_checked_under_lock(objs):
+    """True when every row is written into a consultation checked under its lock."""
+    field = ItemRecord._meta.get_field("consultation")  # every part names it the same
+    return bool(objs) and all(
+        field.is_cached(obj) and checked_under_lock(obj.consultation) for obj in objs)
+
+
 def _any_final(consultation_ids):
     ids = {pk for pk in consultation_ids if pk is not None}
     return bool(ids) and Consultation.objects.filter(
@@ -193,6 +214,8 @@ class Consultation(models.Model):
     def _stored_final(self):
         # The stored row decides, not this object: it may have been loaded before
         # another request finalized the consultation.
+        if checked_under_lock(self):
+            return False
         return self.pk is not None and _any_final([self.pk])
 
     def save(self, *args, **kwargs):
@@ -224,7 +247,7 @@ class ConsultationPartQuerySet(models.QuerySet):
 
     def bulk_create(self, objs, *args, **kwargs):
         objs = list(objs)
-        if _any_final(obj.consultation_id for obj in objs):
+        if not _all_checked_under_lock(objs) and _any_final(obj.consultation_id for obj in objs):
             raise FinalRecordError("These rows belong to a final consultation.")
         return super().bulk_create(objs, *args, **kwargs)
 
@@ -232,6 +255,10 @@ class ConsultationPartQuerySet(models.QuerySet):
         # Checked before bulk_update's own transaction, which a refusal inside would
         # break: the rows as stored, and the consultations they would be moved to.
         objs = list(objs)
+        if _all_checked_under_lock(objs):
+            # Rows read under the lock from the consultation they stay in: no check,
+            # neither here nor in the ``update`` that bulk_update runs.
+            return models.QuerySet(self.model, using=self.db).bulk_update(objs, fields, *args, **kwargs)
         self.filter(pk__in=[obj.pk for obj in objs])._refuse_if_final(objs)
         return super().bulk_update(objs, fields, *args, **kwargs)
 
@@ -249,6 +276,8 @@ class ConsultationPart(models.Model):
     def _check_not_final(self):
         # The consultation it is saved into, and the one it is stored in (a row
         # must not be moved out of a final consultation either).
+        if _all_checked_under_lock([self]):
+            return  # read (or made) under the lock of the consultation it stays in
         stored = type(self)._base_manager.filter(pk=self.pk).values("consultation_id")
         final = Consultation.objects.filter(
             models.Q(pk=self.consultation_id) | models.Q(pk__in=stored),

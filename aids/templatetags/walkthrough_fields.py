@@ -43,3 +43,36 @@ def radio_group(field, wrapper_class=""):
         "<div>{}{}</div></fieldset></div>",
         field.auto_id, wrapper_class, described, field.label, choices, feedback,
     )
+
+
+@register.simple_tag(takes_context=True)
+def step_list(context):
+    """The list of steps (walkthrough/partials/step_list.html), rendered once per page:
+    the step navigation shows it twice (a collapsed copy on small screens)."""
+    cache = context.render_context
+    if "step_list_html" not in cache:
+        template = context.template.engine.get_template("walkthrough/partials/step_list.html")
+        cache["step_list_html"] = template.render(context)
+    return cache["step_list_html"]
+
+
+@register.simple_tag
+def note_field(field):
+    """One free-text note with its label and errors (walkthrough/layers/note.html's
+    markup, written directly: it repeats on every row)."""
+    errors = format_html_join(
+        "", '<div class="invalid-feedback d-block" id="{}_error"><strong>{}</strong></div>',
+        ((field.auto_id, error) for error in field.errors))
+    return format_html(
+        '\n<div class="mb-3">\n  <label class="form-label" for="{}">{}</label>\n  {}\n  {}\n</div>\n',
+        field.id_for_label, field.label, field, errors)
+
+
+@register.simple_tag
+def discussed_field(field, label):
+    """The clinician's "Discussed" tick for one item (walkthrough/layers/discussed.html's
+    markup, written directly: it repeats on every row)."""
+    return format_html(
+        '\n<div class="form-check layer-check">\n  {}\n  <label class="form-check-label" for="{}">'
+        'Discussed<span class="visually-hidden">: {}</span></label>\n</div>\n',
+        field, field.id_for_label, label)

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy as _
 
 from aids.consultations import validate_patient_ref
+from aids.frozen import frozen_rows
 from aids.limits import QUESTION_ROWS_MAX
 from aids.models import (
     NOT_SURE_SITE, Addendum, Consultation, ItemRecord, PatientQuestion, UnderstandingAnswer,
@@ -116,7 +117,7 @@ class StartForm(BoundedForm):
                 error_messages={"required": "This patient reference has a finalized record: "
                                 "say whether this visit follows it up."},
             )
-        sites = [(f.key, f.pain_site) for f in version.operation_forms.all()] if version else []
+        sites = [(f.key, f.pain_site) for f in frozen_rows(version, "operation_forms")] if version else []
         self.fields["pain_sites"].choices = sites + [(NOT_SURE_SITE, gettext("Not sure yet"))]
         if not sites:  # an aid with no forms of the operation: nothing to ask
             del self.fields["pain_sites"]

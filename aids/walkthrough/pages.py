@@ -6,11 +6,14 @@ consultation pinned, never today's content. Each page loads its content in a
 fixed number of queries, whatever the number of items.
 """
 
+from functools import cached_property
+
 from aids.consultations import SaveResult, StepChanges, step_save, topic_order_set
 from aids.models import ItemRecord, PatientQuestion, UnderstandingAnswer, ValueRating
 from aids.readmodel import last_time as readmodel_last_time
+from aids.frozen import frozen_rows
 from aids.readmodel import (
-    grid_answers, pain_sites, prefetch_references, references_prefetch, sure_from, topic_items,
+    frozen_topic_items, grid_answers, pain_sites, prefetch_references, references_prefetch, sure_from,
 )
 from aids.translations import apply_translation
 from aids.vocabulary import (
@@ -221,16 +224,20 @@ class ItemsPage(Page):
     def load(self):
         self.topic = TOPIC_BY_KEY[self.key]
         self.sites = pain_sites(self.consultation)
-        # A save shows nothing when it succeeds: the references are read only to render.
-        self.items = list(topic_items(self.version, self.key, with_forms=self.sites.tailored,
-                                      with_references=not self.data))
-        self.records = self._records(self.topic.kind)
+        # Read once per published version (aids/frozen.py), references and forms included.
+        self.items = frozen_topic_items(self.version, self.key)
+
+    @cached_property
+    def records(self):
+        """The clinician's records of this topic, read only when shown (a save reads
+        them again under the consultation's lock, and posted forms need no initial)."""
+        return self._records(self.topic.kind)
 
     def build(self):
         kind = self.topic.kind
         self.item_forms = []
         for item in self.items:
-            record = self.records.get(item.pk)
+            record = None if self.data is not None else self.records.get(item.pk)
             initial = {
                 "discussed": record.discussed if record else False,
                 "note": record.note if record else "",
@@ -305,10 +312,6 @@ class AlternativesPage(ItemsPage):
     key = "alternatives"
     template = "walkthrough/steps/alternatives.html"
 
-    def load(self):
-        super().load()
-        grid_answers(self.version)  # prefetched onto the version, for the grid partial
-
     def changes(self):
         """The items, and the order the options were ticked in on this page (a hidden
         field the page's script keeps; without JavaScript, the order on the page)."""
@@ -318,6 +321,7 @@ class AlternativesPage(ItemsPage):
         return changes
 
     def context(self):
+        grid_answers(self.version)  # prefetched onto the version, for the grid partial
         # The grid shows the options the patient chose to look at, in the order they chose
         # them (options_order); all of them, in the aid's order, until they choose.
         chosen = {o.pk: o for o in self.items if self.records.get(o.pk) and self.records[o.pk].selected}
@@ -342,8 +346,10 @@ class ValuesPage(Page):
     template = "walkthrough/steps/values.html"
 
     def load(self):
-        self.statements = list(self.version.value_statements.all())
-        self.ratings = {r.statement_id: r for r in ValueRating.objects.filter(consultation=self.consultation)}
+        self.statements = frozen_rows(self.version, "value_statements")
+        # Posted forms need no initial: the saved ratings are read only to be shown.
+        self.ratings = {} if self.data is not None else {
+            r.statement_id: r for r in ValueRating.objects.filter(consultation=self.consultation)}
 
     def build(self):
         self.value_forms = []
@@ -377,11 +383,11 @@ class QuestionsPage(Page):
     template = "walkthrough/steps/questions.html"
 
     def load(self):
-        self.questions = list(PatientQuestion.objects.filter(consultation=self.consultation))
-        self.understanding = list(self.version.understanding_questions.all())
-        self.answers = {
-            a.question_id: a for a in UnderstandingAnswer.objects.filter(consultation=self.consultation)
-        }
+        self.understanding = frozen_rows(self.version, "understanding_questions")
+        # Posted forms need no initial: what is saved is read only to be shown.
+        self.questions = [] if self.data is not None else list(
+            PatientQuestion.objects.filter(consultation=self.consultation))
+
 
     def build(self):
         initial = [
@@ -394,13 +400,17 @@ class QuestionsPage(Page):
             form.carried_over = form.initial.get("id") in carried
         self.understanding_forms = []
         for question in self.understanding:
-            saved = self.answers.get(question.pk)
+            saved = None if self.data is not None else self.answers.get(question.pk)
             form = wf.UnderstandingForm(
                 self.data, prefix=f"understanding-{question.pk}",
                 initial={"answer": saved.answer if saved else ""}, question=question,
             )
             self.understanding_forms.append((question, form, saved))
         self.sure = wf.SureForm(self.data, prefix="sure_after", initial=self.consultation.sure_after)
+
+    @cached_property
+    def answers(self):
+        return {a.question_id: a for a in UnderstandingAnswer.objects.filter(consultation=self.consultation)}
 
     def forms(self):
         return [*self.formset.forms, *(f for _q, f, _s in self.understanding_forms), self.sure]
@@ -424,17 +434,15 @@ class QuestionsPage(Page):
         )
 
     def context(self):
-        return {"formset": self.formset, "understanding_forms": self.understanding_forms, "sure": self.sure}
+        # Each answer as saved (its explanation shows once saved), a posted page included.
+        understanding = [(q, f, self.answers.get(q.pk)) for q, f, _s in self.understanding_forms]
+        return {"formset": self.formset, "understanding_forms": understanding, "sure": self.sure}
 
 
 class NextPage(Page):
     key = "next"
     template = "walkthrough/steps/next.html"
 
-    def load(self):
-        self.open_questions = list(
-            PatientQuestion.objects.filter(consultation=self.consultation, status=PatientQuestion.Status.OPEN)
-        )
 
     def build(self):
         c = self.consultation
@@ -453,7 +461,8 @@ class NextPage(Page):
     def context(self):
         c = self.consultation
         return {
-            "open_questions": self.open_questions,
+            "open_questions": list(PatientQuestion.objects.filter(
+                consultation=self.consultation, status=PatientQuestion.Status.OPEN)),
             "sure_before": sure_from(c.sure_before),
             "sure_after": sure_from(c.sure_after),
         }

@@ -51,7 +51,7 @@ from aids.consultations import (
     record_finalize,
     save_answered,
 )
-from aids.models import Aid, AuditEvent, Consultation
+from aids.models import AuditEvent, Consultation
 from aids.readmodel import record_data
 from aids.stash import stash_clear, stash_pop
 from aids.vocabulary import NOT_RATED, REVIEW, STEPS, neighbours
