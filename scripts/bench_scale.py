@@ -21,7 +21,7 @@ import sys
 import tempfile
 import threading
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 SLUG_10X = "tractotomy-10x"
 CLINICIANS = 50
@@ -162,7 +162,57 @@ class using:
         connections["default"] = self.previous
 
 
-def _list_world(name, count):
+def _clone(source, name):
+    """A new database holding a copy of ``source`` (SQLite: the backup API; PostgreSQL:
+    the source as template), to migrate once for both list databases."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        target = _database(name)
+        source.ensure_connection()
+        target.ensure_connection()
+        source.connection.backup(target.connection)
+        return target
+    source.close()
+    target_settings = copy.deepcopy(source.settings_dict)
+    target_settings["NAME"] = f"{connection.settings_dict['NAME']}_{name}"
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{target_settings["NAME"]}"')
+        cursor.execute(f'CREATE DATABASE "{target_settings["NAME"]}" TEMPLATE "{source.settings_dict["NAME"]}"')
+    from django.db.utils import load_backend
+
+    return load_backend(target_settings["ENGINE"]).DatabaseWrapper(target_settings, "default")
+
+
+START = datetime(2024, 1, 1, tzinfo=timezone.utc)
+
+
+def _copies(first, count, first_user):
+    """Rows 1 .. count-1 as copies of row ``first`` made by the database itself (a
+    hundred thousand ORM objects take minutes here): clinician ``n % 50`` (the
+    bench's users have consecutive ids), reference P<n>, created 10 minutes apart."""
+    from django.db import connection
+
+    from aids.models import Consultation
+
+    fields = [f.column for f in Consultation._meta.concrete_fields if not f.primary_key]
+    changed = {"clinician_id", "patient_ref", "created_at"}
+    kept = ", ".join(f"t.{c}" for c in fields if c not in changed)
+    columns = ", ".join(c for c in fields if c not in changed) + ", clinician_id, patient_ref, created_at"
+    if connection.vendor == "postgresql":
+        sql = (f"INSERT INTO aids_consultation ({columns}) SELECT {kept}, {first_user} + n % {CLINICIANS}, "
+               "'P' || lpad(n::text, 6, '0'), timestamptz '2024-01-01 00:00:00+00' + n * interval '10 minutes' "
+               f"FROM aids_consultation t, generate_series(1, {count - 1}) AS s(n) WHERE t.id = {first.pk}")
+    else:  # the text Django writes for a datetime with no microseconds
+        sql = (f"WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < {count - 1}) "
+               f"INSERT INTO aids_consultation ({columns}) SELECT {kept}, {first_user} + n % {CLINICIANS}, "
+               "'P' || substr('000000' || n, -6), strftime('%Y-%m-%d %H:%M:%S', '2024-01-01', "
+               f"'+' || (n * 10) || ' minutes') FROM aids_consultation t, s WHERE t.id = {first.pk}")
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+
+
+def _list_world(name, count, template=None):
     """A database with ``count`` consultations over 50 clinicians, round robin, ten
     minutes apart, references P000000, P000001...; statistics analysed. Returns the
     connection and a client logged in as the first clinician."""
@@ -174,28 +224,24 @@ def _list_world(name, count):
 
     from aids.models import Aid, AidVersion, Consultation
 
-    wrapper = _database(name)
+    if template is None:
+        wrapper = _database(name)
+        with using(wrapper):
+            call_command("migrate", verbosity=0, stdout=io.StringIO())
+    else:
+        wrapper = _clone(template, name)
     with using(wrapper):
-        started = time.perf_counter()
-        call_command("migrate", verbosity=0, stdout=io.StringIO())
-        note(f"list: {name} migrated in {time.perf_counter() - started:.0f} s")
         # Only the list is read here: a bare version row to pin (no content needed).
         version = AidVersion.objects.create(aid=Aid.objects.create(slug="bench-list", title="Bench"), number=1)
         User = get_user_model()
         User.objects.bulk_create(User(username=f"bench_{i:02d}", password="!") for i in range(CLINICIANS))
         users = list(User.objects.filter(username__startswith="bench_").order_by("username"))
-        field = Consultation._meta.get_field("created_at")
-        field.auto_now_add = False
-        try:
-            start = datetime(2024, 1, 1, tzinfo=timezone.utc)
-            batch = 5000
-            for low in range(0, count, batch):
-                Consultation.objects.bulk_create(
-                    Consultation(clinician=users[i % CLINICIANS], version=version, patient_ref=f"P{i:06d}",
-                                 present=["patient"], created_at=start + timedelta(minutes=10 * i))
-                    for i in range(low, min(count, low + batch)))
-        finally:
-            field.auto_now_add = True
+        assert [u.pk for u in users] == list(range(users[0].pk, users[0].pk + CLINICIANS))
+        first = Consultation.objects.create(clinician=users[0], version=version, patient_ref="P000000",
+                                            present=["patient"])
+        Consultation.objects.filter(pk=first.pk).update(created_at=START)
+        if count > 1:
+            _copies(first, count, users[0].pk)
         from django.db import connection
 
         with connection.cursor() as cursor:
@@ -208,12 +254,19 @@ def _list_world(name, count):
 
 def list_rows(rounds, big=100_000, small=10):
     """The list at ``big`` consultations against ``small``: median ratio per page."""
+    import io
     import re
+
+    from django.core.management import call_command
 
     note(f"list: building databases of {small} and {big:,} consultations")
     built = time.perf_counter()
-    small_db, small_client = _list_world("list_small", small)
-    big_db, big_client = _list_world("list_big", big)
+    empty = _database("list_empty")
+    with using(empty):
+        call_command("migrate", verbosity=0, stdout=io.StringIO())
+    small_db, small_client = _list_world("list_small", small, template=empty)
+    big_db, big_client = _list_world("list_big", big, template=empty)
+    drop_database(empty)
     note(f"list: built in {time.perf_counter() - built:.0f} s")
     try:
         with using(big_db):

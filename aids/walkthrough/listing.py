@@ -13,14 +13,16 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
+from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 
 from aids.access import team_clinician_ids
-from aids.models import Consultation
+from aids.models import AidVersion, Consultation
 from aids.models.search import RefKey, ref_prefix_range
 
 PAGE_SIZE = 20
+SHOWN = ("id", "clinician_id", "version_id", "patient_ref", "status", "created_at")
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _CURSOR = re.compile(r"^(\d{1,20})-(\d{1,20})$")
 BAD_LINK = "That page link was not recognised, so the newest consultations are shown."
@@ -108,8 +110,12 @@ def _ordered(base, ids, order, limit):
     consultations instead would grow with the table.
     """
     # Their versions and clinicians come in a query each (by primary key), not by a
-    # join: a join lets the planner start from the small tables and sort.
-    related = ("version", "clinician")
+    # join: a join lets the planner start from the small tables and sort. Only the
+    # columns a row shows are read.
+    related = (Prefetch("version", queryset=AidVersion.objects.only("id", "number")),
+               Prefetch("clinician", queryset=get_user_model().objects.only(
+                   "id", "username", "first_name", "last_name")))
+    base = base.only(*SHOWN)
     if not ids:
         return []
     if len(ids) == 1:
@@ -125,5 +131,5 @@ def _ordered(base, ids, order, limit):
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         pks = [row[0] for row in cursor.fetchall()]
-    found = Consultation.objects.prefetch_related(*related).in_bulk(pks)
+    found = Consultation.objects.only(*SHOWN).prefetch_related(*related).in_bulk(pks)
     return [found[pk] for pk in pks if pk in found]
