@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from aids.limits import NOTE_LIMIT  # one free-text note; documented in the README
 from aids.models.content import AidVersion, ValueStatement, UnderstandingQuestion
+from aids.models.search import RefKey
 
 _LINE_BREAKS = {"\u2028", "\u2029"}
 
@@ -190,7 +191,13 @@ class Consultation(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["clinician", "-created_at"])]
+        indexes = [
+            # The list: one clinician's consultations in the list's order, read a page
+            # at a time from the index (aids/walkthrough/listing.py); and its search,
+            # a prefix of the reference as a range on the search key.
+            models.Index(fields=["clinician", "-created_at", "-id"], name="consultation_list"),
+            models.Index(models.F("clinician"), RefKey("patient_ref"), name="consultation_ref_search"),
+        ]
         # Given by the group "Records auditors" (never by staff status or a content role):
         # read any clinician's record, giving a reason each time (aids/access.py).
         permissions = [("read_any_record", "Can read any clinician's record, giving a reason")]

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponseNotAllowed, JsonResponse
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -33,7 +32,6 @@ from aids.access import (
     consultation_for,
     consultation_or_404,
     keep_reason,
-    visible_consultations,
 )
 from aids.collaborate import collaborate_answered, invite_issue
 from aids.consultations import (
@@ -57,6 +55,7 @@ from aids.stash import stash_clear, stash_pop
 from aids.vocabulary import NOT_RATED, REVIEW, STEPS, neighbours
 from aids.walkthrough.conflicts import conflict_rows, typed_texts
 from aids.walkthrough.forms import AddendumForm, ReasonForm, SearchForm, StartForm
+from aids.walkthrough.listing import consultation_page
 from aids.walkthrough.pages import PAGES
 from aids.walkthrough.steps import navigation
 
@@ -116,16 +115,16 @@ def _set_language(request, consultation, code):
 
 
 def home(request):
-    """The clinician's own consultations (and their team's), newest first, searchable
-    by reference."""
+    """The clinician's own consultations (and their team's), newest first, a page at a
+    time (``aids.walkthrough.listing``), searchable by the start of the reference."""
     form = SearchForm(request.GET or None)
-    qs = visible_consultations(request.user).select_related("version", "clinician")
     query = ""
     if form.is_valid():
         query = form.cleaned_data["q"].strip()
-        if query:
-            qs = qs.filter(patient_ref__icontains=query)
-    page = Paginator(qs, 20).get_page(request.GET.get("page"))
+    page = consultation_page(
+        request.user, query=query, older=request.GET.get("older", ""),
+        newer=request.GET.get("newer", ""), last=request.GET.get("page") == "last",
+    )
     return render(request, "walkthrough/list.html", {"page": page, "search": form, "query": query})
 
 
