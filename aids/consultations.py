@@ -39,6 +39,7 @@ from aids.frozen import frozen_ids, frozen_rows
 from aids.models import (
     Addendum,
     Aid,
+    AidVersion,
     AuditEvent,
     Consultation,
     ItemRecord,

@@ -20,7 +20,7 @@ from aids.models import AidVersion
 from aids.publishing import version_new_draft
 from aids.quality import check_version
 from factories import make_draft, make_published, make_user
-from test_admin import change_form_data, form_index
+from test_admin import change_form_data
 
 pytestmark = pytest.mark.django_db
 

@@ -32,6 +32,7 @@ from aids.access import (
     consultation_for,
     consultation_or_404,
     keep_reason,
+    visible_consultations,
 )
 from aids.collaborate import collaborate_answered, invite_issue
 from aids.consultations import (
