@@ -9,9 +9,17 @@ caller's short transaction. ``record_generate`` does both, for scripts and tests
 
 import hashlib
 import logging
+import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
+from functools import cached_property
+
+from django.conf import settings
+from django.db import connections
 from django.db.models import Max
+from django.utils import translation
 from django.utils import timezone
 
 from aids.models import RecordDocument
@@ -51,6 +59,59 @@ def record_next_revision(consultation):
     return latest + 1
 
 
+_renderers = {}  # pid -> the low-priority rendering threads of this process
+_renderers_lock = threading.Lock()
+
+
+def _lower_own_priority(niceness):
+    # On Linux, PRIO_PROCESS with a thread id sets that thread's niceness only.
+    os.setpriority(os.PRIO_PROCESS, threading.get_native_id(),
+                   min(19, os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) + niceness))
+
+
+def _render_copies(data):
+    """Both copies' bytes. With ``RECORD_RENDER_NICENESS`` (production default 10)
+    they are drawn in a thread of lower CPU priority while the request waits: a
+    finalize takes its time when the CPUs are busy, and the other clinicians' pages,
+    served by the other workers at normal priority, come first. What the record shows
+    is read here first, so drawing needs no database; the thread draws in the
+    request's language."""
+    niceness = getattr(settings, "RECORD_RENDER_NICENESS", 0)
+    if not niceness or not hasattr(os, "setpriority") or not hasattr(threading, "get_native_id"):
+        return _draw(data)
+    _read_everything(data)
+    pid = os.getpid()  # a gunicorn worker forked after a render gets threads of its own
+    with _renderers_lock:
+        executor = _renderers.get(pid)
+        if executor is None:
+            executor = _renderers[pid] = ThreadPoolExecutor(
+                max_workers=2, thread_name_prefix="record-render",
+                initializer=_lower_own_priority, initargs=(niceness,))
+    return executor.submit(_draw_apart, data, translation.get_language()).result()
+
+
+def _read_everything(data):
+    """Evaluate what the record data reads only when first asked for."""
+    for name, attribute in vars(type(data)).items():
+        if isinstance(attribute, cached_property):
+            getattr(data, name)
+    data.publication_facts()
+    for section in data.sections:
+        list(section.references.all())
+
+
+def _draw(data):
+    return {key: render_pdf(data, key) for key in COPIES}
+
+
+def _draw_apart(data, language):
+    try:
+        with translation.override(language):
+            return _draw(data)
+    finally:
+        connections.close_all()  # should drawing ever read, no connection is left open
+
+
 def record_render(*, consultation, user, revision=None, generated_at=None, pending_addendum=None):
     """Build the clinical and the patient PDF of ``revision`` (default: the next)
     from ``consultation`` as given; write nothing.
@@ -66,7 +127,7 @@ def record_render(*, consultation, user, revision=None, generated_at=None, pendi
                            generated_at=generated_at, generated_by=user)
         if pending_addendum is not None:
             data.addenda = [*data.addenda, pending_addendum]
-        rendered = {key: render_pdf(data, key) for key in COPIES}
+        rendered = _render_copies(data)
     except MissingGlyphs as exc:  # its message names characters only
         missing = exc
     except Exception as exc:  # noqa: BLE001 - re-raised below without its message
