@@ -298,13 +298,21 @@ class Reader(Base):
 
 
 class Finalizer(Base):
-    """Finalizes consultations one after another (the stall the readers must not feel)."""
+    """Finalizes consultations one after another (the stall the readers must not feel).
+
+    The consultations are started and filled in batches, apart from the finalizes, so
+    that what runs beside a finalize is the finalizing itself (the review, the
+    confirmation and the finalize post), not a walkthrough."""
 
     wait_time = between(0, 0)
     fixed_count = int(os.environ.get("LOAD_FINALIZERS", "0"))
+    batch = 10
 
-    @task
-    def finalize_one(self):
+    def on_start(self):
+        super().on_start()
+        self.ready = []
+
+    def prepare(self):
         pk, url = self.start_consultation()
         if pk is None:
             return
@@ -315,7 +323,15 @@ class Finalizer(Base):
         data["csrfmiddlewaretoken"] = [self.csrf()]
         self.client.post(f"/consultations/{pk}/step/next/", files=multipart(data), name="finalizer: save",
                          allow_redirects=False, timeout=TIMEOUT)
-        self.finalize(pk)  # the "finalize" requests in the timeline are the stall's intervals
+        self.ready.append(pk)
+
+    @task
+    def finalize_one(self):
+        if not self.ready:
+            for _ in range(self.batch):
+                self.prepare()
+        if self.ready:
+            self.finalize(self.ready.pop(0))  # the "finalize" requests in the timeline are the stall's intervals
 
 
 class Consultant(Walkthrough):
