@@ -8,6 +8,7 @@ import threading
 
 import pytest
 from django.db import connections
+from django.utils import timezone, translation
 from pypdf import PdfReader
 
 from aids.consultations import RecordNotGenerated, addendum_add, consultation_start, record_finalize
@@ -31,7 +32,9 @@ def drawn(monkeypatch):
     def spy(data, copy):
         pdf = real(data, copy)
         calls.append({"copy": copy, "thread": threading.get_native_id(), "niceness": niceness(),
-                      "connected": connections["default"].connection is not None})
+                      "connected": connections["default"].connection is not None,
+                      "language": translation.get_language(),
+                      "zone": str(timezone.get_current_timezone())})
         return pdf
 
     monkeypatch.setattr(storage, "render_pdf", spy)
@@ -137,3 +140,13 @@ def test_a_full_record_of_the_bundled_aid_is_drawn_without_the_database(clinicia
     first_risk = version.risks.order_by("pk").first().pk
     assert f"Talked through risk {first_risk}." in clinical
     assert "Second look at the options." in clinical
+
+
+def test_the_drawing_thread_draws_in_the_requests_language_and_time_zone(clinician, settings, drawn):
+    settings.RECORD_RENDER_NICENESS = 7
+    consultation = start(clinician)
+
+    with translation.override("ar"), timezone.override("Asia/Tokyo"):
+        record_finalize(consultation=consultation, user=clinician)
+
+    assert {(c["language"], c["zone"]) for c in drawn} == {("ar", "Asia/Tokyo")}

@@ -75,7 +75,7 @@ def _render_copies(data):
     finalize takes its time when the CPUs are busy, and the other clinicians' pages,
     served by the other workers at normal priority, come first. What the record shows
     is read here first, so drawing needs no database; the thread draws in the
-    request's language."""
+    request's language and time zone."""
     niceness = getattr(settings, "RECORD_RENDER_NICENESS", 0)
     if not niceness or not hasattr(os, "setpriority") or not hasattr(threading, "get_native_id"):
         return _draw(data)
@@ -87,7 +87,8 @@ def _render_copies(data):
             executor = _renderers[pid] = ThreadPoolExecutor(
                 max_workers=2, thread_name_prefix="record-render",
                 initializer=_lower_own_priority, initargs=(niceness,))
-    return executor.submit(_draw_apart, data, translation.get_language()).result()
+    return executor.submit(_draw_apart, data, translation.get_language(),
+                           timezone.get_current_timezone()).result()
 
 
 def _read_everything(data):
@@ -104,9 +105,9 @@ def _draw(data):
     return {key: render_pdf(data, key) for key in COPIES}
 
 
-def _draw_apart(data, language):
+def _draw_apart(data, language, zone):
     try:
-        with translation.override(language):
+        with translation.override(language), timezone.override(zone):
             return _draw(data)
     finally:
         connections.close_all()  # should drawing ever read, no connection is left open
