@@ -27,6 +27,7 @@ import os
 import re
 import secrets
 import string
+import time
 
 import requests
 from locust import HttpUser, between, events, task
@@ -159,26 +160,13 @@ class Base(HttpUser):
         return True
 
 
-class Clinician(Base):
-    """A complete consultation, again and again, with no think time."""
+class Walkthrough(Base):
+    """The steps, the record and its PDFs, as the users below go through them."""
 
+    abstract = True
     wait_time = between(0, 0)
 
-    @task
-    def consultation(self):
-        self.client.get("/", name="list", timeout=TIMEOUT)
-        pk, url = self.start_consultation()
-        if pk is None:
-            return
-        while url and "/step/review/" not in url:
-            url = self.step(pk, url)
-            if url is None:
-                return
-        if not self.finalize(pk):
-            return
-        self.record(pk)
-
-    def step(self, pk, url):
+    def step(self, pk, url, faults=True):
         page = self.client.get(url, name="step (GET)", timeout=TIMEOUT)
         data, textareas = step_form(page.text)
         if data is None:
@@ -198,13 +186,17 @@ class Clinician(Base):
             data[name] = [f"Note {token()} for {name}"]
         # 1. a background save whose reply is lost, and its retry: the same body, the same key
         key = secrets.token_hex(16)
-        self.dropped(url, data, key)
-        body = self.autosave(url, data, key, pk, name="autosave (retry)")
+        if faults:
+            self.dropped(url, data, key)
+        body = self.autosave(url, data, key, pk, name="autosave (retry)" if faults else "autosave")
         if body is None:
             return None
         ids = body.get("set") or {}
         data["revision"] = [str(body["revision"])]
-        if step == "questions":
+        if step == "questions" and not faults:
+            for name, value in ids.items():
+                data[name] = [value]
+        if step == "questions" and faults:
             # where a lost reply once doubled the rows: the same key once more must answer
             # the same row ids, and the next save (with those ids) must make no new rows
             again = self.autosave(url, data, key, pk, name="autosave (retry)", expect_ids=ids)
@@ -254,10 +246,31 @@ class Clinician(Base):
         if newest_only and links:
             newest = max(int(r) for _u, r, _v in links)
             links = [link for link in links if int(link[1]) == newest]
+        ok = bool(links)
         for link, _revision, variant in dict.fromkeys(links):
             with self.client.get(link, name=f"PDF ({variant})", catch_response=True, timeout=TIMEOUT) as response:
                 if response.status_code != 200 or not response.content.startswith(b"%PDF"):
                     response.failure(f"PDF answered {response.status_code}")
+                    ok = False
+        return ok
+
+
+class Clinician(Walkthrough):
+    """A complete consultation, again and again, with no think time."""
+
+    @task
+    def consultation(self):
+        self.client.get("/", name="list", timeout=TIMEOUT)
+        pk, url = self.start_consultation()
+        if pk is None:
+            return
+        while url and "/step/review/" not in url:
+            url = self.step(pk, url)
+            if url is None:
+                return
+        if not self.finalize(pk):
+            return
+        self.record(pk)
 
 
 class Reader(Base):
@@ -285,13 +298,21 @@ class Reader(Base):
 
 
 class Finalizer(Base):
-    """Finalizes consultations one after another (the stall the readers must not feel)."""
+    """Finalizes consultations one after another (the stall the readers must not feel).
+
+    The consultations are started and filled in batches, apart from the finalizes, so
+    that what runs beside a finalize is the finalizing itself (the review, the
+    confirmation and the finalize post), not a walkthrough."""
 
     wait_time = between(0, 0)
     fixed_count = int(os.environ.get("LOAD_FINALIZERS", "0"))
+    batch = 10
 
-    @task
-    def finalize_one(self):
+    def on_start(self):
+        super().on_start()
+        self.ready = []
+
+    def prepare(self):
         pk, url = self.start_consultation()
         if pk is None:
             return
@@ -302,8 +323,45 @@ class Finalizer(Base):
         data["csrfmiddlewaretoken"] = [self.csrf()]
         self.client.post(f"/consultations/{pk}/step/next/", files=multipart(data), name="finalizer: save",
                          allow_redirects=False, timeout=TIMEOUT)
-        self.finalize(pk)  # the "finalize" requests in the timeline are the stall's intervals
+        self.ready.append(pk)
+
+    @task
+    def finalize_one(self):
+        if not self.ready:
+            for _ in range(self.batch):
+                self.prepare()
+        if self.ready:
+            self.finalize(self.ready.pop(0))  # the "finalize" requests in the timeline are the stall's intervals
+
+
+class Consultant(Walkthrough):
+    """The throughput figure: a full consultation as a clinician does it, again and
+    again with no think time: the list, a new consultation, on every step the page,
+    one background save of unique text and Next, then the review, the confirmation,
+    finalize, the record page and both PDFs. No dropped replies, retries or addenda
+    (those are the main run's faults and corrections). Each one finished is timed as
+    "full consultation"."""
+
+    @task
+    def full_consultation(self):
+        started = time.time()
+        self.client.get("/", name="list", timeout=TIMEOUT)
+        pk, url = self.start_consultation()
+        if pk is None:
+            return
+        while url and "/step/review/" not in url:
+            url = self.step(pk, url, faults=False)
+            if url is None:
+                return
+        if not self.finalize(pk):
+            return
+        page = self.client.get(f"/consultations/{pk}/record/", name="record", timeout=TIMEOUT)
+        if not self.pdfs(page.text):
+            return
+        events.request.fire(request_type="flow", name="full consultation", start_time=started,
+                            response_time=(time.time() - started) * 1000, response_length=0,
+                            exception=None, context={})
 
 
 # requests is imported for its exceptions' sake by locust's client; keep the name used.
-__all__ = ["Clinician", "Reader", "Finalizer", "requests"]
+__all__ = ["Clinician", "Consultant", "Reader", "Finalizer", "requests"]

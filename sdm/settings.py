@@ -185,6 +185,11 @@ LOGOUT_REDIRECT_URL = "login"
 # A read request writes nothing: the session's end is moved on (one write) only once
 # a tenth of the idle time has passed since it last was (aids/sessions.py), so the
 # login ends between 27 and 30 minutes after the last request (default 30).
+# Record PDFs are drawn at this much lower CPU priority (a Unix "nice" increment, 0 to
+# 19; 0 draws them in the request's own thread): one clinician's finalize on a busy
+# server waits for the CPU rather than making every other clinician's page wait.
+RECORD_RENDER_NICENESS = env.int("RECORD_RENDER_NICENESS", default=10)
+
 # Django's database sessions, read in one plain SQL statement (aids/sessions.py).
 SESSION_ENGINE = "aids.sessions"
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=30) * 60

@@ -22,3 +22,7 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Record PDFs drawn in the test's own thread: several tests stand in for the renderer
+# with a function that writes through the test's database connection (tests of the
+# low-priority thread turn it on, tests/test_record_render_priority.py).
+RECORD_RENDER_NICENESS = 0

@@ -9,9 +9,16 @@ caller's short transaction. ``record_generate`` does both, for scripts and tests
 
 import hashlib
 import logging
+import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
 from dataclasses import dataclass
 
+from functools import cached_property
+
+from django.conf import settings
+from django.db import connections
 from django.db.models import Max
 from django.utils import timezone, translation
 
@@ -58,6 +65,66 @@ def record_next_revision(consultation):
     return latest + 1
 
 
+_renderers = {}  # pid -> the low-priority rendering threads of this process
+_renderers_lock = threading.Lock()
+
+
+def _lower_own_priority(niceness):
+    # On Linux, PRIO_PROCESS with a thread id sets that thread's niceness only.
+    os.setpriority(os.PRIO_PROCESS, threading.get_native_id(),
+                   min(19, os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) + niceness))
+
+
+def _render_copies(jobs):
+    """The copies' bytes, from ``jobs`` [(copy, record data, language or None)]. With ``RECORD_RENDER_NICENESS`` (production default 10)
+    they are drawn in a thread of lower CPU priority while the request waits: a
+    finalize takes its time when the CPUs are busy, and the other clinicians' pages,
+    served by the other workers at normal priority, come first. What the record shows
+    is read here first, so drawing needs no database; the thread draws in the
+    request's language and time zone."""
+    niceness = getattr(settings, "RECORD_RENDER_NICENESS", 0)
+    if not niceness or not hasattr(os, "setpriority") or not hasattr(threading, "get_native_id"):
+        return _draw(jobs)
+    for _key, data, _language in jobs:
+        _read_everything(data)
+    pid = os.getpid()  # a gunicorn worker forked after a render gets threads of its own
+    with _renderers_lock:
+        executor = _renderers.get(pid)
+        if executor is None:
+            executor = _renderers[pid] = ThreadPoolExecutor(
+                max_workers=2, thread_name_prefix="record-render",
+                initializer=_lower_own_priority, initargs=(niceness,))
+    return executor.submit(_draw_apart, jobs, translation.get_language(),
+                           timezone.get_current_timezone()).result()
+
+
+def _read_everything(data):
+    """Evaluate what the record data reads only when first asked for."""
+    for name, attribute in vars(type(data)).items():
+        if isinstance(attribute, cached_property):
+            getattr(data, name)
+    data.publication_facts()
+    for section in data.sections:
+        list(section.references.all())
+
+
+def _draw(jobs):
+    rendered = {}
+    for key, data, language in jobs:
+        # The patient copy in the patient's language; the others in the request's.
+        with translation.override(language) if language else nullcontext():
+            rendered[key] = render_pdf(data, key)
+    return rendered
+
+
+def _draw_apart(jobs, language, zone):
+    try:
+        with translation.override(language), timezone.override(zone):
+            return _draw(jobs)
+    finally:
+        connections.close_all()  # should drawing ever read, no connection is left open
+
+
 def record_render(*, consultation, user, revision=None, generated_at=None, pending_addendum=None,
                   collaborate=None):
     """Build the clinical and the patient PDF of ``revision`` (default: the next)
@@ -71,7 +138,7 @@ def record_render(*, consultation, user, revision=None, generated_at=None, pendi
     generated_at = generated_at or timezone.now()
     failure = missing = None
     try:
-        rendered = {}
+        jobs = []
         for key in record_copies(consultation):
             # The patient copy shows the content in the translation pinned (if any), its
             # own wording in the patient's language; the others in the source language.
@@ -82,9 +149,8 @@ def record_render(*, consultation, user, revision=None, generated_at=None, pendi
                 data.addenda = [*data.addenda, pending_addendum]
             if collaborate:
                 data.collaborate_url, data.collaborate_expires = collaborate
-            language = consultation.language_code if key == "patient" else None
-            with translation.override(language) if language else nullcontext():
-                rendered[key] = render_pdf(data, key)
+            jobs.append((key, data, consultation.language_code if key == "patient" else None))
+        rendered = _render_copies(jobs)
     except MissingGlyphs as exc:  # its message names characters only
         missing = exc
     except Exception as exc:  # noqa: BLE001 - re-raised below without its message
