@@ -27,6 +27,8 @@ OWNER_EXPECTS = {
     "addendum_add": ("post", "final", 302),
     "record_download": ("get", "final", 200),
     "record_fhir": ("get", "final", 200),
+    "consultation_language": ("post", "open", 302),  # the shared screen's language switch
+    "consultation_collaborate": ("post", "final", 302),  # CollaboRATE, on this screen
 }
 # URL name -> where the owner's redirect lands ("record" or a step key), and what that page shows
 OWNER_LANDS = {
@@ -36,6 +38,9 @@ OWNER_LANDS = {
         "Revision 1, clinical copy"]),
     "addendum_add": ("record", ["The addendum was added.", "An addendum", "Revision 2, clinical copy"]),
     "record_reason": ("record", ["Final since", "Revision 1, clinical copy"]),
+    "consultation_language": ("start", ["Start (this step)"]),
+    # The patient's own page: it shows nothing of the consultation (checked below).
+    "consultation_collaborate": ("collaborate", []),
 }
 
 
@@ -84,6 +89,8 @@ def landing_url(where, consultation):
 
 def request(client, method, url):
     data = {"addendum-text": "An addendum"} if "addenda" in url else {}
+    if url.endswith("/language/"):
+        data = {"language": "es", "next": url.replace("/language/", "/step/start/")}
     if url.endswith("/finalize/"):
         data = {"confirm": "yes"}  # what the confirmation page posts
     return getattr(client, method)(url, data)
@@ -112,6 +119,11 @@ def test_owner_can_use_the_url(client, clinician, consultations, name):
             assert consultation.patient_ref in visible_text(response.content.decode())
         if status == 302:
             where, shows = OWNER_LANDS[name]
+            if where == "collaborate":
+                assert response.url.startswith("/c/"), url
+                text = visible_text(client.get(response.url).content.decode())
+                assert consultation.patient_ref not in text
+                continue
             assert response.url == landing_url(where, consultation), url
             text = visible_text(client.get(response.url).content.decode())
             assert consultation.patient_ref in text

@@ -14,7 +14,8 @@ from playwright.sync_api import expect
 
 from aids.consultations import consultation_start, record_finalize
 from aids.models import ItemRecord, Translation
-from aids.translations import translated_texts, translation_publish
+from aids.translation_publishing import translation_publish
+from aids.translations import translated_texts
 from browser_support import axe_violations, load_real_aid, new_page, pdf_text
 from factories import make_approver, make_user
 

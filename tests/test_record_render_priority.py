@@ -149,4 +149,7 @@ def test_the_drawing_thread_draws_in_the_requests_language_and_time_zone(clinici
     with translation.override("ar"), timezone.override("Asia/Tokyo"):
         record_finalize(consultation=consultation, user=clinician)
 
-    assert {(c["language"], c["zone"]) for c in drawn} == {("ar", "Asia/Tokyo")}
+    # The clinical copy in the request's language; the patient copy in the patient's
+    # (the start step's "English" names settings.LANGUAGES' "en").
+    assert consultation.language_code == "en"
+    assert {(c["language"], c["zone"]) for c in drawn} == {("ar", "Asia/Tokyo"), ("en", "Asia/Tokyo")}

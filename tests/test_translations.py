@@ -20,8 +20,9 @@ from aids.readability import fernandez_huerta, reading_level, spanish_syllables
 from aids.translation_quality import check_translation, number_problem, numbers_in
 from aids.translations import (
     TranslationError, apply_translation, pin_translation, source_texts, translated_texts,
-    translation_new_draft, translation_publish, translation_save_texts, translation_start,
+    translation_new_draft, translation_save_texts, translation_start,
 )
+from aids.translation_publishing import translation_publish
 from aids.wording import find_directive_wording_in
 from browser_support import filled_consultation, load_real_aid, pdf_text
 from factories import content_row_counts, make_approver, make_draft, make_published, make_user
@@ -447,12 +448,14 @@ def test_the_patient_copy_is_in_spanish_with_every_figure_of_the_source(spanish_
     for item in shown:
         description = texts[(type(item)._meta.model_name + "s", item.pk, "description")]
         assert numbers_in(description) == numbers_in(item.description)
-    for item in shown:  # each figure printed as the source gives it
+    for item in shown:  # each figure printed as the source gives it, in Spanish words
         if item.has_figure:
-            assert f"{item.numerator} in {item.denominator}" in text
+            assert f"{item.numerator} de cada {item.denominator} personas" in text
+            assert f"{item.numerator} in {item.denominator}" not in text
     assert c.version.decision not in text
-    assert "Shown to the patient in Español: translation 1 of content version 1" in text
-    assert "translated by Qualified medical translator (Spanish), approved by Marta Gil" in text
+    # The colophon in the patient's language too.
+    assert "Mostrado al paciente en Español: traducción 1 de la versión 1 del contenido" in text
+    assert "traducida por Qualified medical translator (Spanish), aprobada por Marta Gil" in text
     assert "Would I still feel it if I cut my hand?" in text  # the patient's words, as typed
 
 

@@ -24,10 +24,11 @@ from simple_history.admin import SimpleHistoryAdmin
 from aids.admin.parts import PART_BY_KEY
 from aids.models import AidVersion, Translation
 from aids.models.content import TEXT_LIMIT
+from aids.translation_publishing import translation_publish
 from aids.translation_quality import check_translation
 from aids.translations import (
     PUBLISH_PERMISSION, TranslationError, check_can_translate, source_texts, translatable_languages, translation_editors,
-    translation_new_draft, translation_publish, translation_save_texts, translation_start,
+    translation_new_draft, translation_save_texts, translation_start,
 )
 
 # The translation's part pages: the version editor's part keys and labels, each
