@@ -130,3 +130,17 @@ def test_report_csv_cannot_start_a_formula():
 
     report = Report(start=None, end=None, total=1, versions=[("=HYPERLINK(1)", 1, 1)])
     assert "'=HYPERLINK(1)" in report_csv(report)
+
+
+def test_clinical_leads_in_the_content_approvers_group_read_the_report(dataset, client):
+    from django.contrib.auth.models import Group
+
+    lead_user = make_user("clinical_lead_2", is_staff=True)
+    lead_user.groups.add(Group.objects.get(name="Content approvers"))  # as migration 0021 grants
+    client.force_login(lead_user)
+
+    assert client.get(URL).status_code == 200
+    editor = make_user("content_editor_2", is_staff=True)
+    editor.groups.add(Group.objects.get(name="Content editors"))
+    client.force_login(editor)
+    assert client.get(URL).status_code == 403

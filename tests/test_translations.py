@@ -658,3 +658,33 @@ def test_the_review_in_patient_view_is_in_the_translation(client, clinician, ver
 
     assert risk.title in clinician_view and f"Texto traducido. {risk.title}" not in clinician_view
     assert f"Texto traducido. {risk.title}" in patient_view
+
+
+def test_the_shared_screens_language_switch_pins_the_published_translation(
+        version, translator, approver, clinician, client):
+    """The interface's switch (hC) and the content's translation (hF) are one choice:
+    the patient's language shows both."""
+    from django.urls import reverse
+
+    translation = published(version, translator, approver)
+    client.force_login(clinician)
+    consultation = consultation_start(clinician=clinician, patient_ref="Switch-1")
+    assert consultation.translation is None
+
+    response = client.post(reverse("consultation_language", args=[consultation.pk]),
+                           {"language": "es"})
+
+    assert response.status_code == 302
+    consultation.refresh_from_db()
+    assert (consultation.language_code, consultation.translation) == ("es", translation)
+    client.post(reverse("consultation_language", args=[consultation.pk]), {"language": "en"})
+    consultation.refresh_from_db()
+    assert (consultation.language_code, consultation.translation) == ("en", None)
+
+
+def test_the_start_steps_language_pins_the_published_translation(version, translator, approver, clinician):
+    translation = published(version, translator, approver)
+
+    consultation = consultation_start(clinician=clinician, patient_ref="Start-1", language="Spanish")
+
+    assert (consultation.language_code, consultation.translation) == ("es", translation)

@@ -98,7 +98,8 @@ TABLE = {
     "consultations/<int:pk>/collaborate/": ("post", "/consultations/{final}/collaborate/",
                                             S(OWNER_ONLY.format(owner=302))),
     # The shared decision-making report: its own permission (a superuser has every one).
-    "admin/aids/sdmreport/": ("get", "/admin/aids/sdmreport/", S("302 302 302 403 403 302 200")),
+    # Clinical leads (content approvers) read the report; editors and auditors do not.
+    "admin/aids/sdmreport/": ("get", "/admin/aids/sdmreport/", S("302 302 302 403 200 302 200")),
     # The admin: staff only (anyone else is sent to its login page), then by permission.
     "admin/": ("get", "/admin/", S("302 302 302 200 200 302 200")),
     # Someone logged in without staff status sees the admin's login page, saying so.
