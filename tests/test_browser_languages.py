@@ -87,7 +87,9 @@ def test_a_consultation_with_the_patients_side_in_spanish(browser, live_server, 
 
     # The topics: one skipped, in the patient's words of the interface.
     expect(heading(page)).to_contain_text("Elegir los temas")
-    page.get_by_label("Omitir criterios de último recurso").check()
+    # "Omitir" is the interface's word; the topic's name is the aid's own (its content,
+    # English here: no content translation is published in this test).
+    page.get_by_label("Omitir last-resort criteria").check()
     expect(page.get_by_role("button", name=re.compile(r"^Subir\W+Riesgos$"))).to_be_visible()
     check("topics")
     click_and_wait(page, page.get_by_role("button", name=re.compile(r"^Siguiente: ")))
@@ -125,7 +127,7 @@ def test_a_consultation_with_the_patients_side_in_spanish(browser, live_server, 
     # The review, in Spanish: what was recorded, and what was not discussed.
     expect(heading(page)).to_contain_text("Revisión")
     main = page.locator("main")
-    expect(main).to_contain_text("Criterios de último recurso: se omitió; no se habló de nada de esto")
+    expect(main).to_contain_text("Last-resort criteria: se omitió; no se habló de nada de esto")
     expect(main).to_contain_text("Quiere hablar con la familia")
     expect(main).to_contain_text("Quiere pensarlo con su hija.")
     expect(main).to_contain_text("¿Podré volver a casa pronto?")

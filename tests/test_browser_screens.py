@@ -14,7 +14,7 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from aids.vocabulary import STEPS
+from aids.vocabulary import STEPS, step_title
 from browser_support import (
     ARTIFACTS,
     SCREENS,
@@ -49,7 +49,7 @@ def open_step(page, live_server, consultation, key):
     page.goto(url)
     assert page.url == url
     headings = page.locator("h1").all_inner_texts()
-    assert len(headings) == 1 and headings[0].endswith(STEPS[key].title), (key, headings)
+    assert len(headings) == 1 and headings[0].endswith(str(step_title(consultation.version, key))), (key, headings)
 
 
 @pytest.mark.parametrize("size", list(SCREENS))
