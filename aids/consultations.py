@@ -220,7 +220,9 @@ def follow_up_candidates(user, patient_ref, aid=None):
     """Finalized consultations ``user`` may open (their own and their team's) with this
     exact patient reference, newest first: what a new visit may follow up."""
     patient_ref = (patient_ref or "").strip()
-    if not patient_ref:
+    # Only a reference that could be stored is looked for: one too long, or with a
+    # control character (a NUL cannot even be sent to PostgreSQL), matches nothing.
+    if not patient_ref or len(patient_ref) > 40 or any(not ch.isprintable() for ch in patient_ref):
         return Consultation.objects.none()
     qs = visible_consultations(user).filter(
         patient_ref=patient_ref, status=Consultation.Status.FINAL,

@@ -233,3 +233,19 @@ def test_the_decision_step_of_a_follow_up_adds_a_fixed_number_of_queries(clinici
 # The earlier consultation, its ratings, its version's value statements, the carried-over
 # count (a first visit, none of these).
 FOLLOW_UP_QUERIES = 4
+
+
+def test_a_reference_that_could_not_be_stored_is_never_looked_up(clinician, clinician_client):
+    """A NUL in the typed reference reached the follow-up lookup and PostgreSQL refused
+    the query (a 500, found by tests/test_property_posts.py): now it matches nothing and
+    the start form says what is wrong, keeping the rest of what was typed."""
+    make_published()
+    assert list(follow_up_candidates(clinician, "P-\x001")) == []
+    assert list(follow_up_candidates(clinician, "x" * 41)) == []
+
+    response = clinician_client.post(reverse("consultation_new"), {
+        "start-patient_ref": "P-\x001", "start-present_other": "Her daughter"})
+
+    assert response.status_code == 200
+    assert "Her daughter" in response.content.decode()
+    assert not Consultation.objects.exists()
