@@ -11,6 +11,8 @@ use). The rows are shared by every request that shows them: read them, never cha
 them.
 """
 
+import copy
+
 _ROWS = {}
 _ROWS_KEPT = 1024
 
@@ -43,3 +45,39 @@ def frozen_rows(version, relation):
 def frozen_ids(version, relation):
     """The ids of ``version``'s rows of a relation."""
     return {row.pk for row in frozen_rows(version, relation)}
+
+
+def private_copy(things, keep=()):
+    """Copies of shared rows (lists and tuples of them, their prefetched relations and
+    cached related rows too) that a request may change in memory, e.g. to show them
+    translated, without changing what every other request is shown. ``keep``: objects
+    to leave shared (the request's own version). No query is run: prefetched relations
+    stay prefetched."""
+    from django.db.models import Model, QuerySet
+
+    memo = {id(obj): obj for obj in keep}
+
+    def own(thing):
+        if id(thing) in memo:
+            return memo[id(thing)]
+        if isinstance(thing, Model):
+            new = copy.copy(thing)
+            memo[id(thing)] = new
+            new._state.fields_cache = {name: own(value) if isinstance(value, Model) else value
+                                       for name, value in thing._state.fields_cache.items()}
+            prefetched = getattr(thing, "_prefetched_objects_cache", None)
+            if prefetched:
+                new._prefetched_objects_cache = {name: own(qs) for name, qs in prefetched.items()}
+            return new
+        if isinstance(thing, QuerySet) and thing._result_cache is not None:
+            new = copy.copy(thing)
+            memo[id(thing)] = new
+            new._result_cache = [own(row) for row in thing._result_cache]
+            return new
+        if isinstance(thing, list):
+            return [own(value) for value in thing]
+        if isinstance(thing, tuple) and not hasattr(thing, "_fields"):
+            return tuple(own(value) for value in thing)
+        return thing
+
+    return own(things)

@@ -11,7 +11,7 @@ given. It never counts criteria, never turns ratings into an option and never
 orders anything by a rating.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import NamedTuple
 
@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext, gettext_lazy
 
-from aids.frozen import frozen_rows, kept
+from aids.frozen import frozen_rows, kept, private_copy
 from aids.models import (
     NOT_SURE_SITE, AidVersion, Consultation, GridAnswer, PatientQuestion, Reference, SiteSettings,
     StaffProfile,
@@ -531,6 +531,7 @@ def record_data(*, consultation, revision=0, generated_at=None, generated_by=Non
         for q in version.understanding_questions.all()
     ]
     if translation is not None:
+        sites = replace(sites, forms=private_copy(sites.forms))  # shared rows: translate a copy
         apply_translation(translation, version, [t.items for t in all_topics], sites.forms,
                           values, understanding)
     return RecordData(

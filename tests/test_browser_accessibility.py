@@ -256,10 +256,22 @@ def test_icon_arrays_have_text_alternatives_and_differ_in_shape(browser, live_se
                 svg => [svg.closest('dd').querySelector('.sdm-frequency').innerText, svg.getAttribute('aria-label')])"""):
             assert label.startswith(frequency.rstrip(".")), (frequency, label)
         # Filled and outlined people differ in fill, not only in colour of a line.
+        # (Each array is rectangles tiled with a person: its rect's fill names the tile.)
         fills = page.evaluate("""() => ['filled', 'outlined'].map(kind => [...new Set(
-                [...document.querySelectorAll('svg.icon-array g.' + kind + ' use')].map(
-                    u => document.querySelector(u.getAttribute('href')).getAttribute('fill')))])""")
+                [...document.querySelectorAll('svg.icon-array g.' + kind + ' rect')].map(rect => {
+                    const tile = document.querySelector(rect.getAttribute('fill').slice(4, -1));
+                    const use = tile.querySelector('use');
+                    return document.querySelector(use.getAttribute('href')).getAttribute('fill');
+                }))])""")
         assert fills == [["#1a4fd6"], ["#ffffff"]]
+        # The tiles are drawn: the filled people's blue shows in the picture itself.
+        first = arrays.first
+        first.scroll_into_view_if_needed()
+        from PIL import Image
+        import io
+        shot = Image.open(io.BytesIO(first.screenshot())).convert("RGB")
+        blue = sum(1 for r, g, b in shot.getdata() if b > 150 and r < 80 and g < 120)
+        assert blue > 20, blue
     context.close()
 
 

@@ -16,11 +16,24 @@ def render(source, **context):
 
 
 def shapes(svg):
-    """"filled" or "outlined" for each person drawn, in order."""
-    out = []
-    for kind, uses in re.findall(r'<g class="icon (filled|outlined)">(.*?)</g>', svg):
-        out += [kind] * len(re.findall(rf'<use href="#sdm-p{kind[0]}" x="\d+" y="\d+"/>', uses))
-    return out
+    """"filled" or "outlined" for each person drawn, in reading order: each rectangle
+    filled with a person's tile covers whole 12-unit cells, none covered twice."""
+    cells = {}
+    view = re.search(r'viewBox="0 0 (\d+) (\d+)"', svg)
+    cols = int(view.group(1)) // 12
+    for kind, rects in re.findall(r'<g class="icon (filled|outlined)">(.*?)</g>', svg):
+        for x, y, w, h, tile in re.findall(
+                r'<rect x="(\d+)" y="(\d+)" width="(\d+)" height="(\d+)" fill="url\(#(sdm-t[fo])\)"/>', rects):
+            assert tile == f"sdm-t{kind[0]}"
+            x, y, w, h = (int(v) for v in (x, y, w, h))
+            assert x % 12 == y % 12 == w % 12 == h % 12 == 0 and x + w <= cols * 12
+            for row in range(y // 12, (y + h) // 12):
+                for col in range(x // 12, (x + w) // 12):
+                    assert (row, col) not in cells
+                    cells[(row, col)] = kind
+    order = [cells[k] for k in sorted(cells)]
+    assert sorted(cells) == [divmod(i, cols) for i in range(len(cells))]  # no gap
+    return order
 
 
 # -- icon_array ----------------------------------------------------------------------
@@ -46,13 +59,15 @@ def test_icon_array_filled_and_outlined_differ_in_form_not_only_colour():
     sprite = str(icon_sprite())
     filled, outlined = re.findall(r"<path [^>]*>", sprite)
     assert 'id="sdm-pf"' in filled and 'id="sdm-po"' in outlined
+    assert re.search(r'<pattern id="sdm-tf"[^>]*patternUnits="userSpaceOnUse"><use href="#sdm-pf"/>', sprite)
+    assert re.search(r'<pattern id="sdm-to"[^>]*patternUnits="userSpaceOnUse"><use href="#sdm-po"/>', sprite)
     assert 'fill="#ffffff"' in outlined and 'fill="#ffffff"' not in filled
     assert "stroke=" in filled and "stroke=" in outlined
     assert 'aria-hidden="true"' in sprite  # one text alternative per array, not per person
 
 
 def test_an_array_of_100_is_small_and_every_page_defines_the_people_once(client):
-    assert len(str(icon_array(80, 100))) < 6000  # was about 19,000 with a path per person
+    assert len(str(icon_array(80, 100))) < 600  # about 19,000 with a path per person, 4,000 with a use
     page = client.get("/accounts/login/").content.decode()
     assert page.count('id="sdm-pf"') == 1 and page.count('id="sdm-po"') == 1
 

@@ -406,6 +406,28 @@ def test_the_walkthrough_shows_the_pinned_translation(client, clinician, version
     assert f"Texto traducido. {version.decision}" in decision
 
 
+def test_a_translation_shown_never_reaches_a_consultation_in_the_source_language(
+        client, clinician, version, translator, approver):
+    """The published content is read once per process and shared (aids/frozen.py): the
+    Spanish shown to one patient must not become what the next, English, one sees."""
+    published(version, translator, approver)
+    spanish = consultation_start(clinician=clinician, patient_ref="P-ES", language_code="es")
+    english = consultation_start(clinician=clinician, patient_ref="P-EN")
+    risk, criterion, section = version.risks.first(), version.criteria.first(), version.sections.first()
+    client.force_login(clinician)
+    for key in ("about", "risks", "criteria", "review"):
+        assert client.get(step_url(spanish, key)).status_code == 200
+
+    pages = {key: client.get(step_url(english, key)).content.decode()
+             for key in ("about", "risks", "criteria", "review")}
+
+    assert "Texto traducido." not in "".join(pages.values())
+    assert risk.title in pages["risks"] and criterion.statement in pages["criteria"]
+    assert section.heading in pages["about"]
+    again = client.get(step_url(spanish, "risks")).content.decode()
+    assert f"Texto traducido. {risk.title}" in again
+
+
 # --------------------------------------------------------------------------- record
 
 

@@ -102,13 +102,15 @@ def _person_path(x, y):
     )
 
 
-SPRITE_IDS = {"filled": "sdm-pf", "outlined": "sdm-po"}  # short: each person repeats it
+SPRITE_IDS = {"filled": "sdm-pf", "outlined": "sdm-po"}  # the two people
+TILE_IDS = {"filled": "sdm-tf", "outlined": "sdm-to"}  # each person as a tile that repeats
 
 
 @register.simple_tag
 def icon_sprite():
     """The two people every icon array places (filled and outlined), defined once per
-    page (base.html): each array is then one ``<use>`` per person, not a path."""
+    page (base.html), each also as a tile that repeats: an array is then a few rectangles
+    filled with those tiles, not a shape per person."""
     person = _person_path(0, 0)
     return mark_safe(
         '<svg class="icon-sprite" width="0" height="0" aria-hidden="true" focusable="false" '
@@ -117,7 +119,10 @@ def icon_sprite():
         f'stroke="{OUTLINE_COLOUR}" stroke-width="1"/>'
         f'<path id="{SPRITE_IDS["outlined"]}" d="{person}" fill="#ffffff" '
         f'stroke="{OUTLINE_COLOUR}" stroke-width="1"/>'
-        "</defs></svg>"
+        + "".join(f'<pattern id="{TILE_IDS[kind]}" width="{_CELL}" height="{_CELL}" '
+                  f'patternUnits="userSpaceOnUse"><use href="#{SPRITE_IDS[kind]}"/></pattern>'
+                  for kind in ("filled", "outlined"))
+        + "</defs></svg>"
     )
 
 
@@ -141,13 +146,24 @@ def icon_array(numerator, denominator, css_class="icon-array"):
     cols = _columns(denominator)
     rows = -(-denominator // cols)
     label = icon_array_label(numerator, denominator)
-    # Only integers go into these strings: nothing to escape.
-    def people(kind, indices):
-        uses = "".join(f'<use href="#{SPRITE_IDS[kind]}" x="{(i % cols) * _CELL}" '
-                       f'y="{(i // cols) * _CELL}"/>' for i in indices)
-        return f'<g class="icon {kind}">{uses}</g>' if uses else ""
+    # Only integers go into these strings: nothing to escape. Each run of people of one
+    # kind is at most three rectangles filled with that person's tile (the pattern of
+    # icon_sprite): the rest of a row, whole rows, the start of a row.
+    def people(kind, start, end):
+        rects = []
+        while start < end:
+            row, col = divmod(start, cols)
+            if col or end - start < cols:  # part of one row
+                count = min(cols - col, end - start)
+                height = 1
+            else:  # whole rows
+                count, height = cols, (end - start) // cols
+            rects.append(f'<rect x="{col * _CELL}" y="{row * _CELL}" width="{count * _CELL}" '
+                         f'height="{height * _CELL}" fill="url(#{TILE_IDS[kind]})"/>')
+            start += count * height
+        return f'<g class="icon {kind}">{"".join(rects)}</g>' if rects else ""
 
-    icons = people("filled", range(numerator)) + people("outlined", range(numerator, denominator))
+    icons = people("filled", 0, numerator) + people("outlined", numerator, denominator)
     return format_html(
         '<svg class="{}" role="img" aria-label="{}" viewBox="0 0 {} {}" '
         'width="{}" height="{}" xmlns="http://www.w3.org/2000/svg" focusable="false">'

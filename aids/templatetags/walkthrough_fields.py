@@ -17,31 +17,36 @@ register = template.Library()
 @register.simple_tag
 def radio_group(field, wrapper_class=""):
     """A RadioSelect bound field as a fieldset of radio buttons."""
-    errors = field.errors
-    error_id = f"{field.auto_id}_error"
+    value = field.value()
+    return radio_markup(field.auto_id, field.html_name, field.label, "" if value is None else str(value),
+                        field.field.choices, wrapper_class, field.errors)
+
+
+def radio_markup(auto_id, name, label, value, choices, wrapper_class="", errors=()):
+    """The fieldset ``radio_group`` writes, from its parts: a page that shows saved
+    answers (no form built) writes the same bytes through here."""
+    error_id = f"{auto_id}_error"
     invalid = " is-invalid" if errors else ""
     aria = mark_safe(' aria-invalid="true"') if errors else ""
-    value = field.value()
-    value = "" if value is None else str(value)
     choices = format_html_join(
         "",
         '<div class="form-check"><input type="radio" class="form-check-input{}" name="{}" '
         'value="{}" id="{}_{}"{}{}><label for="{}_{}" class="form-check-label">{}</label></div>',
-        ((invalid, field.html_name, choice_value, field.auto_id, index,
+        ((invalid, name, choice_value, auto_id, index,
           mark_safe(" checked") if str(choice_value) == value else "", aria,
-          field.auto_id, index, label)
-         for index, (choice_value, label) in enumerate(field.field.choices)),
+          auto_id, index, choice_label)
+         for index, (choice_value, choice_label) in enumerate(choices)),
     )
     feedback = format_html(
         '<div id="{}" class="invalid-feedback d-block">{}</div>', error_id,
         format_html_join("", '<p id="error_{}_{}"><strong>{}</strong></p>',
-                         ((n, field.auto_id, e) for n, e in enumerate(errors, 1))),
+                         ((n, auto_id, e) for n, e in enumerate(errors, 1))),
     ) if errors else ""
     described = format_html(' aria-describedby="{}"', error_id) if errors else ""
     return format_html(
         '<div id="div_{}" class="mb-3 {}"><fieldset{}><legend class="form-label fs-6">{}</legend>'
         "<div>{}{}</div></fieldset></div>",
-        field.auto_id, wrapper_class, described, field.label, choices, feedback,
+        auto_id, wrapper_class, described, label, choices, feedback,
     )
 
 

@@ -6,21 +6,29 @@ consultation pinned, never today's content. Each page loads its content in a
 fixed number of queries, whatever the number of items.
 """
 
+from dataclasses import replace
 from functools import cached_property
+
+from django.template.loader import get_template
+from django.utils.safestring import mark_safe
 
 from aids.consultations import SaveResult, StepChanges, step_save, topic_order_set
 from aids.models import ItemRecord, PatientQuestion, UnderstandingAnswer, ValueRating
 from aids.readmodel import last_time as readmodel_last_time
-from aids.frozen import frozen_rows
+from aids.frozen import frozen_rows, kept, private_copy
 from aids.readmodel import (
     frozen_topic_items, grid_answers, pain_sites, prefetch_references, references_prefetch, sure_from,
 )
 from aids.translations import apply_translation
 from aids.vocabulary import (
-    STEPS, TOPIC_BY_KEY, TOPIC_STEPS, all_steps, is_topic_order, topic_intro, topic_order,
+    RATING_CHOICES, STEPS, TOPIC_BY_KEY, TOPIC_STEPS, all_steps, is_topic_order, topic_intro, topic_order,
     topic_summary, version_step,
 )
 from aids.walkthrough import forms as wf
+from aids.templatetags.walkthrough_fields import radio_group
+from aids.walkthrough.rows import Fields, RadioWriter, SavedFields, rows_html, section_rows
+
+RATING_WRAPPER = "radios-inline radios-scale"
 
 
 class Page:
@@ -35,7 +43,13 @@ class Page:
         self.load()
         self.translation = consultation.translation if consultation.translation_id else None
         if self.translation is not None:
-            # The content in the language shown, in memory only (frozen parts refuse saves).
+            # The content in the language shown, in memory only (frozen parts refuse saves),
+            # on this request's own copies: the rows read once per process are shared.
+            for name, value in list(vars(self).items()):
+                if isinstance(value, (list, tuple)):
+                    setattr(self, name, private_copy(value, keep=[self.version]))
+            if getattr(self, "sites", None) is not None:
+                self.sites = replace(self.sites, forms=private_copy(self.sites.forms))
             apply_translation(self.translation, self.version, [
                 value for value in vars(self).values() if isinstance(value, (list, tuple))
             ], getattr(getattr(self, "sites", None), "forms", ()))
@@ -151,15 +165,17 @@ class AboutPage(Page):
 
     def load(self):
         self.sites = pain_sites(self.consultation)
-        sections = self.version.sections.prefetch_related(references_prefetch())
-        if self.sites.tailored:
-            sections = sections.prefetch_related("forms")
-        self.sections = list(sections)
+        # Read once per published version (aids/frozen.py), references and forms included.
+        self.sections = kept(self.version, "sections", lambda: self.version.sections.prefetch_related(
+            references_prefetch(), "forms"))
 
     def context(self):
+        translation_id = self.consultation.translation_id
+        first = [s for s in self.sections if self.sites.is_relevant(s)]
+        other = [s for s in self.sections if not self.sites.is_relevant(s)]
         return {
-            "sections_first": [s for s in self.sections if self.sites.is_relevant(s)],
-            "sections_other": [s for s in self.sections if not self.sites.is_relevant(s)],
+            "sections_first": section_rows(self.version, translation_id, first),
+            "sections_other": section_rows(self.version, translation_id, other),
             "sites": self.sites,
         }
 
@@ -233,9 +249,12 @@ class ItemsPage(Page):
         them again under the consultation's lock, and posted forms need no initial)."""
         return self._records(self.topic.kind)
 
-    def build(self):
+    @cached_property
+    def item_forms(self):
+        """[(item, ItemForm)]: built for a posted page (to validate and save it) and for a
+        comparison of two saves, never to show a page just read (``Fields.saved``)."""
         kind = self.topic.kind
-        self.item_forms = []
+        item_forms = []
         for item in self.items:
             record = None if self.data is not None else self.records.get(item.pk)
             initial = {
@@ -247,7 +266,23 @@ class ItemsPage(Page):
                 self.data, prefix=f"{self.key}-{item.pk}", initial=initial, kind=kind,
                 title=str(item), patient_view=self.patient_view,
             )
-            self.item_forms.append((item, form))
+            item_forms.append((item, form))
+        return item_forms
+
+    @property
+    def has_forms(self):
+        """A field to save on this page: the clinician's ticks and notes, or (options) the
+        patient's choice of what to compare, which the patient view keeps."""
+        return bool(self.items) and (not self.patient_view or self.topic.kind == ItemRecord.Kind.OPTION)
+
+    def row_fields(self):
+        """[(item, Fields)] in the aid's order: from the bound forms of a posted page, else
+        from the saved records, with no form built."""
+        if self.data is not None:
+            return [(item, Fields.from_form(form, str(item))) for item, form in self.item_forms]
+        records, write = self.records, SavedFields(self.topic.kind, self.patient_view)
+        return [(item, write(f"{self.key}-{item.pk}", records.get(item.pk), str(item)))
+                for item in self.items]
 
     def forms(self):
         return [form for _item, form in self.item_forms if form.fields]
@@ -268,27 +303,27 @@ class ItemsPage(Page):
             items.append((kind, item.pk, values))
         return StepChanges(items=items)
 
-    def context(self):
-        cited = {}
-        if self.topic.cited:
+    def cited(self):
+        """The references the topic's items cite, in the version's order (once per version)."""
+        def read():
             prefetch_references(self.items)
-            for item in self.items:
-                for ref in item.references.all():
-                    cited.setdefault(ref.pk, ref)
-        scoped = self.topic.scoped
-        rows = [
-            {"item": item, "form": form, "open": bool(form.errors),
-             "relevant": not scoped or self.sites.is_relevant(item),
-             "has_note": bool(form.fields.get("note") and str(form["note"].value() or "").strip())}
-            for item, form in self.item_forms
-        ]
+            cited = {ref.pk: ref for item in self.items for ref in item.references.all()}
+            return sorted(cited.values(), key=lambda r: (r.order, r.pk))
+        return kept(self.version, f"cited:{self.key}", read)
+
+    def context(self):
+        scoped, kind = self.topic.scoped, self.topic.kind
+        translation_id = self.consultation.translation_id
+        first, other = [], []
+        for item, fields in self.row_fields():
+            (first if not scoped or self.sites.is_relevant(item) else other).append((item, fields))
         return {
-            "item_forms": self.item_forms,
-            "rows_first": [r for r in rows if r["relevant"]],
-            "rows_other": [r for r in rows if not r["relevant"]],
+            "has_rows": bool(first or other),
+            "rows_first": rows_html(self.version, translation_id, kind, first),
+            "rows_other": rows_html(self.version, translation_id, kind, other),
             "sites": self.sites,
             "is_risk": self.key == "risks",
-            "cited": sorted(cited.values(), key=lambda r: (r.order, r.pk)),
+            "cited": self.cited() if self.topic.cited else [],
             "intro": topic_intro(self.version, self.key),
         }
 
@@ -351,14 +386,28 @@ class ValuesPage(Page):
         self.ratings = {} if self.data is not None else {
             r.statement_id: r for r in ValueRating.objects.filter(consultation=self.consultation)}
 
+    def _saved(self, statement):
+        r = self.ratings.get(statement.pk)
+        return "not_sure" if r and r.not_sure else ("" if not r or r.rating is None else str(r.rating))
+
+    @cached_property
+    def value_forms(self):
+        """[(statement, ValueForm)]: for a posted page and a comparison of two saves; a page
+        just read writes its ratings directly (``value_rows``)."""
+        return [(statement, wf.ValueForm(self.data, prefix=f"value-{statement.pk}",
+                                         initial={"rating": self._saved(statement)}, statement=statement))
+                for statement in self.statements]
+
+    def value_rows(self):
+        if self.data is not None:
+            rows = (radio_group(form["rating"], RATING_WRAPPER) for _s, form in self.value_forms)
+        else:
+            write = RadioWriter(RATING_CHOICES, RATING_WRAPPER)
+            rows = (write(f"id_value-{s.pk}-rating", f"value-{s.pk}-rating", s.text, self._saved(s))
+                    for s in self.statements)
+        return mark_safe("".join(f'\n<div class="value-item">{row}</div>\n' for row in rows))
+
     def build(self):
-        self.value_forms = []
-        for statement in self.statements:
-            r = self.ratings.get(statement.pk)
-            value = "not_sure" if r and r.not_sure else ("" if not r or r.rating is None else str(r.rating))
-            form = wf.ValueForm(self.data, prefix=f"value-{statement.pk}", initial={"rating": value},
-                                statement=statement)
-            self.value_forms.append((statement, form))
         self.words = wf.OwnWordsForm(self.data, prefix="values",
                                      initial={"values_own_words": self.consultation.values_own_words})
 
@@ -375,7 +424,7 @@ class ValuesPage(Page):
         )
 
     def context(self):
-        return {"value_forms": self.value_forms, "words_form": self.words}
+        return {"value_rows": self.value_rows(), "words_form": self.words}
 
 
 class QuestionsPage(Page):
@@ -398,15 +447,37 @@ class QuestionsPage(Page):
         carried = {q.pk for q in self.questions if q.carried_over}
         for form in self.formset.forms:  # marked on the page: open at the earlier visit
             form.carried_over = form.initial.get("id") in carried
-        self.understanding_forms = []
+        self.sure = wf.SureForm(self.data, prefix="sure_after", initial=self.consultation.sure_after)
+
+    @cached_property
+    def understanding_forms(self):
+        """[(question, UnderstandingForm, saved answer)]: for a posted page and a comparison
+        of two saves; a page just read writes its answers directly (``understanding_rows``)."""
+        forms = []
         for question in self.understanding:
             saved = None if self.data is not None else self.answers.get(question.pk)
             form = wf.UnderstandingForm(
                 self.data, prefix=f"understanding-{question.pk}",
                 initial={"answer": saved.answer if saved else ""}, question=question,
             )
-            self.understanding_forms.append((question, form, saved))
-        self.sure = wf.SureForm(self.data, prefix="sure_after", initial=self.consultation.sure_after)
+            forms.append((question, form, saved))
+        return forms
+
+    def understanding_rows(self):
+        """Each understanding question's radios, and its explanation once an answer is saved."""
+        if self.data is not None:
+            rows = [(q, radio_group(form["answer"], "radios-inline")) for q, form, _s in self.understanding_forms]
+        else:
+            write = RadioWriter(UnderstandingAnswer.Answer.choices, "radios-inline")
+            rows = [(q, write(f"id_understanding-{q.pk}-answer", f"understanding-{q.pk}-answer", q.statement,
+                              getattr(self.answers.get(q.pk), "answer", "") or ""))
+                    for q in self.understanding]
+        template = get_template("walkthrough/layers/understanding.html")
+        return mark_safe("".join(template.render({"question": q, "radios": mark_safe(radios),
+                                                  "saved": self.answers.get(q.pk)})
+                                 if self.answers.get(q.pk) else
+                                 f'\n  <div class="understanding-item">\n    {radios}\n  </div>\n'
+                                 for q, radios in rows))
 
     @cached_property
     def answers(self):
@@ -435,8 +506,7 @@ class QuestionsPage(Page):
 
     def context(self):
         # Each answer as saved (its explanation shows once saved), a posted page included.
-        understanding = [(q, f, self.answers.get(q.pk)) for q, f, _s in self.understanding_forms]
-        return {"formset": self.formset, "understanding_forms": understanding, "sure": self.sure}
+        return {"formset": self.formset, "understanding_rows": self.understanding_rows(), "sure": self.sure}
 
 
 class NextPage(Page):
