@@ -63,6 +63,12 @@ def frozen_topic_items(version, key):
     return kept(version, f"topic:{key}", lambda: topic_items(version, key))
 
 
+def frozen_sections(version):
+    """The version's "about" sections with their references and forms, read once per
+    published version (``aids.frozen``): shared rows, read them and never change them."""
+    return kept(version, "sections", lambda: version.sections.prefetch_related(references_prefetch(), "forms"))
+
+
 def prefetch_references(items):
     """Each item's references, in one query, unless they are loaded already."""
     missing = [i for i in items if "references" not in getattr(i, "_prefetched_objects_cache", {})]
@@ -350,8 +356,10 @@ class RecordData:
 
     @cached_property
     def sections(self):
-        return apply_translation(
-            self.translation, list(self.version.sections.prefetch_related(references_prefetch())))
+        sections = frozen_sections(self.version)
+        if self.translation is not None:
+            sections = private_copy(sections)  # shared rows: translate a copy
+        return apply_translation(self.translation, sections)
 
     @cached_property
     def grid_answers(self):
@@ -513,7 +521,10 @@ def record_data(*, consultation, revision=0, generated_at=None, generated_by=Non
     def topic(key):
         kind, scoped = TOPIC_BY_KEY[key].kind, TOPIC_BY_KEY[key].scoped
         rows = []
-        for obj in topic_items(version, key, with_forms=sites.tailored):
+        items = frozen_topic_items(version, key)
+        if translation is not None:
+            items = private_copy(items)  # shared rows: translate a copy
+        for obj in items:
             rec = records.get((kind, obj.pk))
             rows.append(Item(kind, obj, discussed=bool(rec and rec.discussed),
                              selected=bool(rec and rec.selected), note=rec.note if rec else "",
@@ -524,11 +535,15 @@ def record_data(*, consultation, revision=0, generated_at=None, generated_by=Non
     ratings = {r.statement_id: r for r in c.value_ratings.all()}
     answers = {a.question_id: a for a in c.understanding_answers.all()}
     started = timezone.localtime(c.created_at) if c.created_at else timezone.localtime()
-    values = [ValueRow(s, rating_text(ratings.get(s.pk))) for s in version.value_statements.all()]
+    statements, questions = (frozen_rows(version, "value_statements"),
+                             frozen_rows(version, "understanding_questions"))
+    if translation is not None:
+        statements, questions = private_copy(statements), private_copy(questions)
+    values = [ValueRow(s, rating_text(ratings.get(s.pk))) for s in statements]
     understanding = [
         Understood(q, answers[q.pk].get_answer_display()
                    if q.pk in answers and answers[q.pk].answer else NOT_ANSWERED)
-        for q in version.understanding_questions.all()
+        for q in questions
     ]
     if translation is not None:
         sites = replace(sites, forms=private_copy(sites.forms))  # shared rows: translate a copy

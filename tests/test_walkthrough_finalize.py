@@ -133,7 +133,8 @@ def test_finalize_confirmation_queries_do_not_grow_with_the_aid(clinician_client
 
     small = filled_consultation(clinician, 2)
     large = filled_consultation(clinician, 20)
-    clinician_client.get(confirm_url(small))  # warm up (session, caches)
+    # Warm up: the session, and each version's content, read once per process (aids/frozen.py).
+    clinician_client.get(confirm_url(small)), clinician_client.get(confirm_url(large))
 
     counted_small = count_queries(clinician_client, confirm_url(small))
     with django_assert_max_num_queries(MAX_QUERIES):

@@ -114,3 +114,52 @@ def test_saved_ratings_and_answers_write_what_the_unbound_forms_write(text):
         form = wf.UnderstandingForm(prefix="understanding-9", initial={"answer": value}, question=thing)
         assert write("id_understanding-9-answer", "understanding-9-answer", text, value) == radio_group(
             form["answer"], "radios-inline")
+
+
+# The summary's lists as the template loops wrote them, before they were written directly.
+SUMMARY_LOOPS = """{% load i18n aid_display %}{% for t in data.all_topics %}<ul class="summary-items">
+    {% for item in t.items %}
+    <li>
+      <span class="item-name">{% if t.key == "benefits" or t.key == "risks" %}{{ item.label }}: {{ item.obj|natural_frequency }}{% if item.obj.time_frame %} ({{ item.obj.time_frame }}){% endif %}{% else %}{{ item.label }}{% endif %}</span>
+      <span class="item-status">{% if item.discussed %}{% translate "Discussed" %}{% else %}{% translate "Not marked as discussed" %}{% endif %}{% if data.sites.tailored and not item.relevant %}; {% translate 'shown under "About the other forms of the operation"' %}{% endif %}{% if t.key == "alternatives" %}; {% if item.selected %}{% translate "the patient chose to look at it" %}{% else %}{% translate "not chosen to look at" %}{% endif %}{% endif %}</span>
+      {% if item.note and not patient_view %}<div class="item-note"><span class="note-label">{% if t.key == "criteria" %}{% translate "What was said" %}{% else %}{% translate "Notes" %}{% endif %}:</span> <span class="keep-lines">{{ item.note }}</span></div>{% endif %}
+    </li>
+    {% empty %}<li>{% translate "None in this version." %}</li>
+    {% endfor %}
+  </ul>{% endfor %}
+{% for row in data.not_discussed %}<ul>{% for label in row.labels %}<li>{{ label }}</li>{% endfor %}</ul>{% endfor %}
+<ul>{% for v in data.values %}
+    <li><span class="item-name">{{ v.statement.text }}</span> <span class="rating-echo">{{ v.rating }}</span></li>
+    {% endfor %}</ul>
+<ul>{% for u in data.understanding %}
+    <li>{{ u.question.statement }} <strong>{% if u.answered %}{% translate "Answer given:" %} {% endif %}{{ u.answer }}</strong></li>
+    {% endfor %}</ul>"""
+
+SUMMARY_TAGS = """{% load summary_lists %}{% for t in data.all_topics %}<ul class="summary-items">
+    {% summary_items t data patient_view %}
+  </ul>{% endfor %}
+{% for row in data.not_discussed %}<ul>{{ row.labels|list_items }}</ul>{% endfor %}
+<ul>{% value_items data.values %}</ul>
+<ul>{% understanding_items data.understanding %}</ul>"""
+
+
+@pytest.mark.parametrize("patient_view", [False, True])
+def test_the_summary_lists_write_what_the_template_loops_wrote(clinician, patient_view):
+    import re
+
+    from django.template import Context, Template
+
+    from aids.readmodel import record_data
+    from browser_support import filled_consultation, load_real_aid
+
+    load_real_aid()
+    consultation = filled_consultation(clinician)
+    data = record_data(consultation=consultation)
+    context = {"data": data, "patient_view": patient_view}
+
+    def squeeze(html):
+        return re.sub(r"\s+", " ", html).strip()
+
+    assert squeeze(Template(SUMMARY_TAGS).render(Context(context))) == squeeze(
+        Template(SUMMARY_LOOPS).render(Context(context)))
+    assert "Worried about not noticing burns." in Template(SUMMARY_TAGS).render(Context(context)) or patient_view

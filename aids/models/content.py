@@ -9,6 +9,7 @@ import re
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -395,6 +396,9 @@ class Likelihood(models.TextChoices):
     UNKNOWN = "unknown", _("Not known")
 
 
+_FREQUENCY_TEXTS = {}  # (language, likelihood, numerator, denominator): Outcome.frequency_text()
+
+
 class Outcome(VersionPart, FormScoped):
     """A benefit or a risk, with how likely: a natural frequency, "everyone" or
     "nearly everyone" for an effect that is part of the operation, or not known."""
@@ -440,8 +444,20 @@ class Outcome(VersionPart, FormScoped):
         return not self.has_figure and not self.is_universal
 
     def frequency_text(self):
+        """ "About 8 in 100 people", "Nearly everyone who has the operation" or "Not
+        known", in the active language (kept per language and figure: the summary of an
+        aid with hundreds of items writes it for each)."""
+        key = (get_language(), self.likelihood, self.numerator, self.denominator)
+        text = _FREQUENCY_TEXTS.get(key)
+        if text is None:
+            if len(_FREQUENCY_TEXTS) > 10_000:
+                _FREQUENCY_TEXTS.clear()
+            text = _FREQUENCY_TEXTS[key] = self._frequency_text()
+        return text
+
+    def _frequency_text(self):
         if self.is_universal:
-            return self.get_likelihood_display()
+            return str(self.get_likelihood_display())
         if not self.has_figure:
             return str(_("Not known"))
         return str(_("About %(numerator)s in %(denominator)s people")

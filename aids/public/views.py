@@ -22,7 +22,8 @@ from django.views.decorators.http import condition, require_http_methods
 from aids import collaborate
 from aids.models import AidVersion
 from aids.readmodel import grid_answers, references_prefetch, topic_items
-from aids.vocabulary import STEPS, content_topic_order
+from aids.vocabulary import STEPS, TOPIC_BY_KEY, content_topic_order
+from aids.walkthrough.rows import Fields, rows_html
 
 PUBLIC_STATUSES = (AidVersion.Status.PUBLISHED, AidVersion.Status.RETIRED)
 # The topics' headings in the patient's words (the walkthrough's are the clinician's).
@@ -65,7 +66,8 @@ def aid_page(request, slug, number):
     for key in content_topic_order(version):
         items = list(topic_items(version, key, with_forms=False))
         topics.append({"key": key, "title": TOPIC_TITLES.get(key, STEPS[key].title), "items": items,
-                       "rows": [{"item": i, "form": None, "open": False} for i in items]})
+                       # The walkthrough's rows without the clinician's fields.
+                       "rows": rows_html(version, None, TOPIC_BY_KEY[key].kind, [(i, Fields()) for i in items])})
     grid_answers(version)  # the option grid's questions and answers, prefetched
     response = render(request, "public/aid.html", {
         "version": version, "topics": topics,

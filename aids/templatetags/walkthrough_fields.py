@@ -71,13 +71,3 @@ def note_field(field):
     return format_html(
         '\n<div class="mb-3">\n  <label class="form-label" for="{}">{}</label>\n  {}\n  {}\n</div>\n',
         field.id_for_label, field.label, field, errors)
-
-
-@register.simple_tag
-def discussed_field(field, label):
-    """The clinician's "Discussed" tick for one item (walkthrough/layers/discussed.html's
-    markup, written directly: it repeats on every row)."""
-    return format_html(
-        '\n<div class="form-check layer-check">\n  {}\n  <label class="form-check-label" for="{}">'
-        'Discussed<span class="visually-hidden">: {}</span></label>\n</div>\n',
-        field, field.id_for_label, label)

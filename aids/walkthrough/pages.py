@@ -17,7 +17,7 @@ from aids.models import ItemRecord, PatientQuestion, UnderstandingAnswer, ValueR
 from aids.readmodel import last_time as readmodel_last_time
 from aids.frozen import frozen_rows, kept, private_copy
 from aids.readmodel import (
-    frozen_topic_items, grid_answers, pain_sites, prefetch_references, references_prefetch, sure_from,
+    frozen_sections, frozen_topic_items, grid_answers, pain_sites, prefetch_references, sure_from,
 )
 from aids.translations import apply_translation
 from aids.vocabulary import (
@@ -26,7 +26,7 @@ from aids.vocabulary import (
 )
 from aids.walkthrough import forms as wf
 from aids.templatetags.walkthrough_fields import radio_group
-from aids.walkthrough.rows import Fields, RadioWriter, SavedFields, rows_html, section_rows
+from aids.walkthrough.rows import Fields, RadioWriter, SavedFields, content_html, rows_html, section_rows
 
 RATING_WRAPPER = "radios-inline radios-scale"
 
@@ -166,8 +166,7 @@ class AboutPage(Page):
     def load(self):
         self.sites = pain_sites(self.consultation)
         # Read once per published version (aids/frozen.py), references and forms included.
-        self.sections = kept(self.version, "sections", lambda: self.version.sections.prefetch_related(
-            references_prefetch(), "forms"))
+        self.sections = frozen_sections(self.version)
 
     def context(self):
         translation_id = self.consultation.translation_id
@@ -356,24 +355,29 @@ class AlternativesPage(ItemsPage):
         return changes
 
     def context(self):
-        grid_answers(self.version)  # prefetched onto the version, for the grid partial
         # The grid shows the options the patient chose to look at, in the order they chose
         # them (options_order); all of them, in the aid's order, until they choose.
         chosen = {o.pk: o for o in self.items if self.records.get(o.pk) and self.records[o.pk].selected}
         order = [pk for pk in self.consultation.options_order or [] if pk in chosen]
         order += [pk for pk in chosen if pk not in order]
         shown = [chosen[pk] for pk in order] or self.items
+        # The grid is content only (a published version never changes): its HTML is kept
+        # per version, translation, language and choice of options.
+        grid = content_html(self.version, self.consultation.translation_id,
+                            ("grid", tuple(o.pk for o in shown), not chosen),
+                            lambda: self.grid_html(shown, all_shown=not chosen))
+        return {**super().context(), "grid": grid}
+
+    def grid_html(self, shown, *, all_shown):
+        grid_answers(self.version)  # prefetched onto the version, for the grid partial
         # The grid's citations link to one list of the sources its answers cite.
         ids = {o.pk for o in shown}
         cited = {r.pk: r for a in self.version.grid_answers.all() if a.option_id in ids
                  for r in a.references.all()}
-        return {
-            **super().context(), "options": shown, "all_shown": not chosen,
+        return get_template("walkthrough/layers/grid.html").render({
+            "version": self.version, "options": shown, "all_shown": all_shown,
             "cited": sorted(cited.values(), key=lambda r: (r.order, r.pk)),
-            # The grid is content only (a published version never changes): its HTML is
-            # kept per version and choice of options (walkthrough/steps/alternatives.html).
-            "grid_key": ",".join(str(o.pk) for o in shown) + f";t{self.consultation.translation_id}",
-        }
+        })
 
 
 class ValuesPage(Page):
@@ -385,6 +389,8 @@ class ValuesPage(Page):
         # Posted forms need no initial: the saved ratings are read only to be shown.
         self.ratings = {} if self.data is not None else {
             r.statement_id: r for r in ValueRating.objects.filter(consultation=self.consultation)}
+
+    has_forms = True  # the patient's own words, at least (no rating form is built to say so)
 
     def _saved(self, statement):
         r = self.ratings.get(statement.pk)
@@ -448,6 +454,8 @@ class QuestionsPage(Page):
         for form in self.formset.forms:  # marked on the page: open at the earlier visit
             form.carried_over = form.initial.get("id") in carried
         self.sure = wf.SureForm(self.data, prefix="sure_after", initial=self.consultation.sure_after)
+
+    has_forms = True  # the questions and the SURE answers, at least
 
     @cached_property
     def understanding_forms(self):

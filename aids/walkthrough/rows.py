@@ -29,18 +29,25 @@ _CONTENT = {}
 _CONTENT_KEPT = 20_000
 
 
-def _content(version, translation_id, kind, item, render):
-    """``render(item)`` once per frozen version, translation, language and item."""
+def content_html(version, translation_id, name, render):
+    """``render()`` once per frozen version, content translation, language and ``name``
+    (what is rendered: an item, the option grid for some options...). Content only:
+    nothing about a consultation may go into what ``render`` writes."""
     frozen = frozen_key(version)
     if frozen is None:
-        return render(item)
-    key = (frozen, translation_id, get_language(), kind, item.pk)
+        return render()
+    key = (frozen, translation_id, get_language(), name)
     found = _CONTENT.get(key)
     if found is None:
         if len(_CONTENT) >= _CONTENT_KEPT:
             _CONTENT.clear()
-        found = _CONTENT[key] = render(item)
+        found = _CONTENT[key] = render()
     return found
+
+
+def _content(version, translation_id, kind, item, render):
+    """``render(item)`` once per frozen version, translation, language and item."""
+    return content_html(version, translation_id, (kind, item.pk), lambda: render(item))
 
 
 def note_label(kind):
@@ -59,7 +66,8 @@ def note_html(field_id, label, widget, errors=()):
 
 
 def discussed_html(field_id, label, widget):
-    """The "Discussed" tick (the markup of the ``discussed_field`` tag)."""
+    """The clinician's "Discussed" tick for one item, its label naming the item for
+    screen readers."""
     return format_html(
         '\n<div class="form-check layer-check">\n  {}\n  <label class="form-check-label" for="{}">'
         '{}<span class="visually-hidden">: {}</span></label>\n</div>\n',
