@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest
 
 from aids.models import Consultation, Team
+from aids.prepared import PkLookup
 
 AUDITORS = "Records auditors"
 READ_ANY_RECORD = "aids.read_any_record"
@@ -59,6 +60,10 @@ def may_read_any_record(user):
                 and user.has_perm(READ_ANY_RECORD))
 
 
+# Read at the start of every consultation page: compiled once per connection.
+_CONSULTATION = PkLookup(lambda: Consultation.objects.select_related("version", "version__aid", "clinician"))
+
+
 def consultation_for(user, pk, *, read_only=False, reason=None):
     """The consultation ``pk`` if ``user`` may open it, else ``ConsultationNotFound``.
 
@@ -67,8 +72,7 @@ def consultation_for(user, pk, *, read_only=False, reason=None):
     ``reason`` (without one: ``ReasonRequired``). The consultation carries ``access``
     (owner, team or auditor) and ``access_reason``.
     """
-    qs = Consultation.objects.select_related("version", "version__aid", "clinician")
-    consultation = qs.filter(pk=pk).first() if getattr(user, "is_authenticated", False) else None
+    consultation = _CONSULTATION.get(pk) if getattr(user, "is_authenticated", False) else None
     if consultation is None:
         raise ConsultationNotFound(pk)
     consultation.access_reason = ""

@@ -84,10 +84,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # HTML compressed (static files are served compressed by WhiteNoise, above, and never
-    # reach here). Django's GZip middleware mitigates BREACH by adding random bytes to
-    # each response's gzip header (Django 4.2+); pages also send no-store.
-    "django.middleware.gzip.GZipMiddleware",
+    # HTML compressed, brotli where the browser takes it, else gzip (static files are
+    # served compressed by WhiteNoise, above, and never reach here). Against BREACH each
+    # response's length is padded with random bytes (aids/compression.py).
+    "aids.compression.CompressionMiddleware",
     "csp.middleware.CSPMiddleware",
     # A post too large to read answers a page (or JSON) that says so, not a bare 400.
     "aids.errors.RequestTooLargeMiddleware",

@@ -1,5 +1,7 @@
 """Bootstrap comes from npm and is served by the app (WhiteNoise), never a CDN."""
 
+import re
+
 import pytest
 from django.core.management import call_command
 from django.templatetags.static import static
@@ -47,3 +49,43 @@ def test_html_pages_are_compressed(clinician_client):
     assert "Content-Encoding" not in plain
     assert packed["Content-Encoding"] == "gzip"
     assert len(packed.content) < len(plain.content) / 2
+
+
+def unmasked(html):
+    """The page without its CSRF token (masked afresh in each response)."""
+    return re.sub(rb'name="csrfmiddlewaretoken" value="[^"]+"', b"", html)
+
+
+def test_html_pages_are_brotli_compressed_for_browsers_that_take_it(clinician_client):
+    import brotli
+
+    plain = clinician_client.get("/").content
+    sizes = set()
+    for encoding in ("gzip, deflate, br, zstd", "br;q=1.0, gzip;q=0.8", "BR"):
+        packed = clinician_client.get("/", headers={"accept-encoding": encoding})
+        assert packed["Content-Encoding"] == "br" and "Accept-Encoding" in packed["Vary"]
+        assert int(packed["Content-Length"]) == len(packed.content) < len(plain) / 2
+        page = brotli.decompress(packed.content)
+        # The page, then a comment of random length (BREACH): nothing else changed.
+        body, end, padding = page.partition(b"</html>")
+        assert unmasked(body + end) == unmasked(plain.rstrip()) and re.fullmatch(rb"\s*<!--\w*-->", padding)
+        sizes.add(len(page))
+    for _ in range(10):
+        sizes.add(len(brotli.decompress(clinician_client.get("/", headers={"accept-encoding": "br"}).content)))
+    assert len(sizes) > 3  # the padding varies from response to response
+
+
+@pytest.mark.parametrize("encoding", ["gzip, br;q=0", "gzip, deflate", "gzip, brx"])
+def test_without_brotli_pages_are_gzipped(clinician_client, encoding):
+    packed = clinician_client.get("/", headers={"accept-encoding": encoding})
+    assert packed["Content-Encoding"] == "gzip"
+
+
+def test_json_replies_are_never_padded(clinician_client):
+    from aids.compression import CompressionMiddleware
+    from django.http import JsonResponse
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/", headers={"accept-encoding": "br, gzip"})
+    reply = CompressionMiddleware(lambda r: JsonResponse({"saved": True, "text": "x" * 500}))(request)
+    assert reply["Content-Encoding"] == "gzip"

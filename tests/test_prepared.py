@@ -1,0 +1,79 @@
+"""The consultation read at the start of every consultation page, compiled once per
+connection (aids/prepared.py): the same objects as the ORM's query, one query."""
+
+import threading
+
+import pytest
+from django.db import connection, connections
+from django.forms.models import model_to_dict
+from django.test.utils import CaptureQueriesContext
+
+from aids.access import _CONSULTATION, consultation_for
+from aids.consultations import consultation_start
+from aids.models import Consultation
+from factories import make_published
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def fields(obj):
+    return {f.attname: getattr(obj, f.attname) for f in obj._meta.concrete_fields}
+
+
+def test_it_reads_what_the_orm_reads(clinician):
+    version = make_published()
+    first = consultation_start(clinician=clinician, patient_ref="P-1", aid_slug=version.aid.slug)
+    second = consultation_start(clinician=clinician, patient_ref="P-2", aid_slug=version.aid.slug)
+    Consultation.objects.filter(pk=second.pk).update(
+        sure_before={"a": "yes"}, pain_sites=["face"], next_steps="ünï\n<b>", present=["patient"])
+    orm = Consultation.objects.select_related("version", "version__aid", "clinician")
+    for pk in (first.pk, second.pk, first.pk):
+        with CaptureQueriesContext(connection) as queries:
+            mine = _CONSULTATION.get(pk)
+        assert len(queries) == 1
+        theirs = orm.get(pk=pk)
+        assert fields(mine) == fields(theirs)
+        for related in (lambda c: c.version, lambda c: c.version.aid, lambda c: c.clinician):
+            assert fields(related(mine)) == fields(related(theirs))
+        with CaptureQueriesContext(connection) as queries:
+            mine.version.aid, mine.clinician  # already read: no query
+        assert len(queries) == 0
+    assert mine.pk == first.pk and mine._state.db == "default" and not mine._state.adding
+    assert model_to_dict(_CONSULTATION.get(second.pk))["pain_sites"] == ["face"]
+
+
+@pytest.mark.parametrize("pk", [0, -1, 10**30, -(10**30), "12x", None, 2**63])
+def test_no_such_consultation(clinician, pk):
+    assert _CONSULTATION.get(pk) is None
+
+
+def test_each_thread_uses_its_own_connection(clinician):
+    version = make_published()
+    made = consultation_start(clinician=clinician, patient_ref="P-1", aid_slug=version.aid.slug)
+    _CONSULTATION.get(made.pk)  # compiled for this thread's connection
+    found = []
+
+    def read():
+        try:
+            found.append(consultation_for(clinician, made.pk).patient_ref)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=read)
+    thread.start()
+    thread.join()
+    assert found == ["P-1"]
+
+
+def test_it_is_compiled_once(clinician, monkeypatch):
+    from django.db.models.sql.compiler import SQLCompiler
+
+    version = make_published()
+    made = consultation_start(clinician=clinician, patient_ref="P-1", aid_slug=version.aid.slug)
+    _CONSULTATION.get(made.pk)
+
+    def no_compiling(self, *args, **kwargs):
+        raise AssertionError("compiled again")
+
+    monkeypatch.setattr(SQLCompiler, "as_sql", no_compiling)
+    assert _CONSULTATION.get(made.pk).patient_ref == "P-1"
