@@ -75,3 +75,13 @@ def test_static_root_changes_when_a_static_source_changes(load, monkeypatch, tmp
     finally:
         probe.unlink()
     assert load.static_root() == first
+
+
+@pytest.mark.parametrize("script", ["load", "bench"])
+def test_help_says_what_the_script_does(script):
+    import subprocess
+
+    shown = subprocess.run([str(ROOT / "scripts" / script), "--help"], capture_output=True, text=True,
+                           timeout=60, check=True).stdout
+    assert "simulated clinicians" in shown or "Benchmark" in shown
+    assert "exec" not in shown and "dirname" not in shown  # not the shell line that starts the file

@@ -9,7 +9,14 @@ and legend, one ``form-check`` per choice, errors linked by ``aria-describedby``
 
 from django import template
 from django.utils.html import format_html, format_html_join
+from django.urls import reverse
 from django.utils.safestring import mark_safe
+from django.template import Context, TemplateSyntaxError
+from django.template.base import Node, TextNode
+from django.template.defaulttags import CommentNode, LoadNode
+from django.template.loader import get_template
+from django.templatetags.i18n import TranslateNode
+from django.utils.translation import get_language, gettext
 
 register = template.Library()
 
@@ -52,13 +59,64 @@ def radio_markup(auto_id, name, label, value, choices, wrapper_class="", errors=
 
 @register.simple_tag(takes_context=True)
 def step_list(context):
-    """The list of steps (walkthrough/partials/step_list.html), rendered once per page:
-    the step navigation shows it twice (a collapsed copy on small screens)."""
+    """The list of steps, written once per page (the step navigation shows it twice: a
+    collapsed copy on small screens). Each entry is the current step, a button that
+    posts the step's form and goes on (``form_id``: nothing typed is lost), or a link."""
     cache = context.render_context
     if "step_list_html" not in cache:
-        template = context.template.engine.get_template("walkthrough/partials/step_list.html")
-        cache["step_list_html"] = template.render(context)
+        cache["step_list_html"] = step_list_html(context.get("nav") or (), context.get("form_id"),
+                                                 context.get("consultation"))
     return cache["step_list_html"]
+
+
+def step_list_html(nav, form_id, consultation):
+    this_step, skipped_word = gettext("(this step)"), gettext("skipped")
+    entries = []
+    for entry in nav:
+        step = entry["step"]
+        classes = "step-entry" + (" is-current" if entry["current"] else "") + (
+            " is-skipped" if entry["skipped"] else "")
+        number = entry["number"] or mark_safe("&ndash;")
+        if entry["current"]:
+            link = format_html('<span class="step-entry-link" aria-current="step">{}'
+                               '<span class="visually-hidden"> {}</span></span>', step.title, this_step)
+        elif form_id:
+            link = format_html('<button type="submit" form="{}" name="nav" value="goto:{}" '
+                               'class="step-entry-link">{}</button>', form_id, step.key, step.title)
+        else:
+            link = format_html('<a class="step-entry-link" href="{}">{}</a>',
+                               reverse("consultation_step", args=[consultation.pk, step.key]), step.title)
+        tag = format_html('<span class="step-entry-tag">{}</span>', skipped_word) if entry["skipped"] else ""
+        entries.append(format_html(
+            '\n  <li class="{}">\n    <span class="step-entry-number" aria-hidden="true">{}</span>\n'
+            "    {}\n    {}\n  </li>", classes, number, link, tag))
+    return format_html('<ol class="step-list">{}\n</ol>', mark_safe("".join(entries)))
+
+
+_ONCE = {}
+
+
+@register.simple_tag
+def once_per_language(name):
+    """Template ``name``, rendered once per process and language: for words only (text
+    and ``{% translate "..." %}``; anything else in it is refused), such as the fourteen
+    messages of the background-save status on every step page."""
+    from django.conf import settings
+
+    key = (name, get_language())
+    found = _ONCE.get(key)
+    if found is None or settings.DEBUG:
+        template = get_template(name).template
+        for node in template.nodelist.get_nodes_by_type(Node):
+            words = getattr(getattr(node, "filter_expression", None), "var", None)
+            literal = (isinstance(node, TranslateNode) and node.asvar is None
+                       and not node.filter_expression.filters
+                       and (isinstance(words, str) or getattr(words, "lookups", True) is None))
+            if not (literal or isinstance(node, (TextNode, LoadNode, CommentNode))):
+                raise TemplateSyntaxError(f"{name} is rendered once per language: words only, "
+                                          f"not {node.__class__.__name__}.")
+        found = _ONCE[key] = mark_safe(template.render(Context()).strip())
+    return found
 
 
 @register.simple_tag
