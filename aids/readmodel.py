@@ -23,7 +23,7 @@ from django.utils.translation import gettext, gettext_lazy
 from aids.frozen import frozen_rows, kept, private_copy
 from aids.models import (
     NOT_SURE_SITE, AidVersion, Consultation, GridAnswer, PatientQuestion, Reference, SiteSettings,
-    StaffProfile,
+    StaffProfile, UnderstandingAnswer,
 )
 from aids.public_links import reading_url
 from aids.translations import apply_translation
@@ -250,11 +250,11 @@ class ValueRow(NamedTuple):
 
 class Understood(NamedTuple):
     question: object
-    answer: str  # "True", "False", "Not sure" or "Not answered"
+    answer: str  # "True", "False", "Not sure" or "Not answered" (lazy: see record_data)
 
     @property
     def answered(self):
-        return self.answer != NOT_ANSWERED
+        return self.answer is not NOT_ANSWERED
 
 
 class EarlierVisit(NamedTuple):
@@ -494,8 +494,8 @@ def person_name(user):
 
 def present_labels(consultation):
     """Who was present, as shown: the chosen roles, then anyone else typed in."""
-    labels = dict(Consultation.Present.choices)
-    present = [str(labels.get(p, p)) for p in consultation.present or []]
+    labels = dict(Consultation.Present.choices)  # lazy: in the language each copy is shown in
+    present = [labels.get(p, p) for p in consultation.present or []]
     return present + ([consultation.present_other] if consultation.present_other else [])
 
 
@@ -539,9 +539,13 @@ def record_data(*, consultation, revision=0, generated_at=None, generated_by=Non
                              frozen_rows(version, "understanding_questions"))
     if translation is not None:
         statements, questions = private_copy(statements), private_copy(questions)
+    # The fixed words (ratings, answers, who was present) stay lazy, chosen where they
+    # are shown: the patient copy is drawn in the patient's language from this data,
+    # read in the request's.
     values = [ValueRow(s, rating_text(ratings.get(s.pk))) for s in statements]
+    answer_labels = dict(UnderstandingAnswer.Answer.choices)
     understanding = [
-        Understood(q, answers[q.pk].get_answer_display()
+        Understood(q, answer_labels.get(answers[q.pk].answer, answers[q.pk].answer)
                    if q.pk in answers and answers[q.pk].answer else NOT_ANSWERED)
         for q in questions
     ]

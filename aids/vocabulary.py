@@ -267,11 +267,13 @@ NOT_RATED = _("Not rated")
 
 
 def rating_text(rating):
-    """A ``ValueRating`` (or None) as the words shown on screen and in the record."""
+    """A ``ValueRating`` (or None) as the words shown on screen and in the record, left
+    lazy: the patient copy is drawn in the patient's language from data read in the
+    request's, so the words are chosen where they are shown."""
     if rating is None:
-        return str(NOT_RATED)
+        return NOT_RATED
     if rating.not_sure:
-        return str(RATING_LABELS["not_sure"])
+        return RATING_LABELS["not_sure"]
     if rating.rating is None:
-        return str(NOT_RATED)
-    return str(RATING_LABELS.get(str(rating.rating), rating.rating))
+        return NOT_RATED
+    return RATING_LABELS.get(str(rating.rating), str(rating.rating))

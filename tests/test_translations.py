@@ -710,3 +710,38 @@ def test_the_start_steps_language_pins_the_published_translation(version, transl
     consultation = consultation_start(clinician=clinician, patient_ref="Start-1", language="Spanish")
 
     assert (consultation.language_code, consultation.translation) == ("es", translation)
+
+
+def test_the_patient_copy_gives_the_ratings_in_spanish(spanish_consultation):
+    """The record's data is read in the request's language and the patient copy drawn
+    in the patient's: the words of each rating must be the patient copy's own."""
+    text = pdf_text(_document(spanish_consultation, "patient"))
+    clinical = pdf_text(_document(spanish_consultation, "clinical"))
+
+    assert "4 - Mucho" in text and "Sin valorar" in text and "No estoy seguro" in text
+    assert "4 - Very much" not in text and "Not rated" not in text
+    assert "Quién estaba presente Paciente, " in text and "Patient," not in text
+    assert "4 - Very much" in clinical and "Not rated" in clinical and "Patient, Family member" in clinical
+
+
+def test_the_records_fixed_words_are_chosen_in_the_language_they_are_shown_in(clinician):
+    """What ``record_data`` reads in one language reads in another where it is shown."""
+    from django.utils import translation
+
+    from aids.models import UnderstandingAnswer
+    from aids.readmodel import record_data
+
+    load_real_aid()
+    consultation = filled_consultation(clinician)
+    question = consultation.version.understanding_questions.all()[0]
+    UnderstandingAnswer.objects.update_or_create(consultation=consultation, question=question,
+                                                defaults={"answer": "true"})
+    with translation.override("en"):
+        data = record_data(consultation=consultation)
+    with translation.override("es"):
+        shown = ([str(v.rating) for v in data.values], [str(u.answer) for u in data.understanding],
+                 [str(p) for p in data.present])
+    assert "4 - Mucho" in shown[0] and "Sin valorar" in shown[0]
+    assert shown[1][0] == "Verdadero" and set(shown[1][1:]) == {"Sin responder"}
+    assert shown[2][0] == "Paciente"
+    assert [u.answered for u in data.understanding].count(True) == 1

@@ -127,7 +127,7 @@ def header(ctx):
         (gettext("Date and time"), date_time(d.started_at)),
         (gettext("Patient reference"), c.patient_ref),
         (gettext("Clinician"), clinician_line(d)),
-        (gettext("Who was present"), ", ".join(d.present) or gettext("Not recorded")),
+        (gettext("Who was present"), ", ".join(map(str, d.present)) or gettext("Not recorded")),
     ]
     if not ctx.copy.clinician_notes:  # the patient's copy: their pain, not their language
         pairs.append((gettext("Where the pain is"), d.sites.text))
