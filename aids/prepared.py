@@ -29,7 +29,7 @@ class PkLookup:
         self.build = build
         self._compiled = weakref.WeakKeyDictionary()  # connection -> (compiler, sql, params, index)
 
-    def _compile(self, connection, alias):
+    def _compile(self, alias):
         queryset = self.build().filter(pk=_SENTINEL)
         compiler = queryset.query.get_compiler(using=alias)
         sql, params = compiler.as_sql()
@@ -50,7 +50,7 @@ class PkLookup:
         connection = connections[using]
         compiled = self._compiled.get(connection)
         if compiled is None:
-            compiled = self._compiled[connection] = self._compile(connection, using)
+            compiled = self._compiled[connection] = self._compile(using)
         compiler, sql, params, index = compiled
         params = params.copy()
         params[index] = pk

@@ -167,3 +167,21 @@ def test_settings_refuse_a_database_url_they_cannot_use(url):
 
     assert proc.returncode != 0
     assert "DATABASE_URL" in proc.stderr and "postgres://" in proc.stderr
+
+
+def test_code_only_commands_run_on_a_checkout_with_nothing_set(tmp_path):
+    """``manage.py check`` and ``makemigrations --check`` read only the code: they run
+    with no environment at all; a command that touches data still asks for the key."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_"))}
+    env.update(DJANGO_LOCAL_ENV_FILE="", DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
+
+    def manage(*args):
+        return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env,
+                              capture_output=True, text=True, timeout=120)
+
+    checked = manage("check")
+    assert checked.returncode == 0 and "no issues" in checked.stdout, checked.stderr
+    migrations = manage("makemigrations", "--check", "--dry-run")
+    assert migrations.returncode == 0 and "No changes detected" in migrations.stdout, migrations.stderr
+    for refused in (manage("migrate", "--plan"), manage("check", "--deploy")):
+        assert refused.returncode != 0 and "DJANGO_SECRET_KEY must be set" in refused.stderr

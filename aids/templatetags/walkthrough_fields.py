@@ -8,14 +8,15 @@ and legend, one ``form-check`` per choice, errors linked by ``aria-describedby``
 """
 
 from django import template
-from django.utils.html import format_html, format_html_join
-from django.urls import reverse
-from django.utils.safestring import mark_safe
+from django.conf import settings
 from django.template import Context, TemplateSyntaxError
 from django.template.base import Node, TextNode
 from django.template.defaulttags import CommentNode, LoadNode
 from django.template.loader import get_template
 from django.templatetags.i18n import TranslateNode
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
 
 register = template.Library()
@@ -101,8 +102,6 @@ def once_per_language(name):
     """Template ``name``, rendered once per process and language: for words only (text
     and ``{% translate "..." %}``; anything else in it is refused), such as the fourteen
     messages of the background-save status on every step page."""
-    from django.conf import settings
-
     key = (name, get_language())
     found = _ONCE.get(key)
     if found is None or settings.DEBUG:
