@@ -12,10 +12,10 @@ tests/test_prepared.py checks it against the ORM on SQLite and PostgreSQL.
 """
 
 import weakref
+from dataclasses import dataclass
 
 from django.db import connections
 from django.db.models.query import get_related_populators
-from django.db.models.sql.constants import MULTI
 
 # A primary key no row has, to find the parameter to swap in the compiled query.
 _SENTINEL = -7_301_955_123_457
@@ -37,7 +37,17 @@ class PkLookup:
         positions = [n for n, value in enumerate(params) if value == _SENTINEL]
         if len(positions) != 1:
             raise ValueError("The lookup's query must have exactly one primary-key parameter.")
-        return compiler, sql, params, positions[0]
+        # What the ORM works out again for every row it reads (the converters alone cost
+        # as much as the query on SQLite), worked out once here.
+        select, klass_info = compiler.select, compiler.klass_info
+        first, last = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+        return _Compiled(
+            compiler=compiler, sql=sql, params=params, index=positions[0],
+            converters=compiler.get_converters([s[0] for s in select]),
+            model=klass_info["model"], first=first, last=last,
+            init_list=[column[0].target.attname for column in select[first:last]],
+            populators=get_related_populators(klass_info, select, alias),
+        )
 
     def get(self, pk, using="default"):
         """The object, or None when there is no such row (or ``pk`` is no key)."""
@@ -51,23 +61,32 @@ class PkLookup:
         compiled = self._compiled.get(connection)
         if compiled is None:
             compiled = self._compiled[connection] = self._compile(using)
-        compiler, sql, params, index = compiled
-        params = params.copy()
-        params[index] = pk
-        # The compiled SQL, run through the compiler as the ORM runs it (its cursor,
-        # its query log, its converters), without compiling it again.
-        compiler.as_sql = lambda *args, **kwargs: (sql, tuple(params))
-        try:
-            results = compiler.execute_sql(MULTI)
-        finally:
-            del compiler.as_sql
-        select, klass_info = compiler.select, compiler.klass_info
-        first, last = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
-        init_list = [column[0].target.attname for column in select[first:last]]
-        populators = get_related_populators(klass_info, select, using)
-        for row in compiler.results_iter(results):
-            obj = klass_info["model"].from_db(using, init_list, row[first:last])
-            for populator in populators:
-                populator.populate(row, obj)
-            return obj
-        return None
+        params = compiled.params.copy()
+        params[compiled.index] = pk
+        # The compiled SQL, through the connection's cursor as the ORM runs it (so the
+        # query log and the debug cursor see it), with the ORM's converters.
+        with connection.cursor() as cursor:
+            cursor.execute(compiled.sql, params)
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        if compiled.converters:
+            row = next(compiled.compiler.apply_converters([row], compiled.converters))
+        obj = compiled.model.from_db(using, compiled.init_list, row[compiled.first:compiled.last])
+        for populator in compiled.populators:
+            populator.populate(row, obj)
+        return obj
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    compiler: object
+    sql: str
+    params: list
+    index: int
+    converters: dict
+    model: type
+    first: int
+    last: int
+    init_list: list
+    populators: list

@@ -14,10 +14,9 @@ from django.template.base import Node, TextNode
 from django.template.defaulttags import CommentNode, LoadNode
 from django.template.loader import get_template
 from django.templatetags.i18n import TranslateNode
-from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language
 
 register = template.Library()
 
@@ -56,42 +55,6 @@ def radio_markup(auto_id, name, label, value, choices, wrapper_class="", errors=
         "<div>{}{}</div></fieldset></div>",
         auto_id, wrapper_class, described, label, choices, feedback,
     )
-
-
-@register.simple_tag(takes_context=True)
-def step_list(context):
-    """The list of steps, written once per page (the step navigation shows it twice: a
-    collapsed copy on small screens). Each entry is the current step, a button that
-    posts the step's form and goes on (``form_id``: nothing typed is lost), or a link."""
-    cache = context.render_context
-    if "step_list_html" not in cache:
-        cache["step_list_html"] = step_list_html(context.get("nav") or (), context.get("form_id"),
-                                                 context.get("consultation"))
-    return cache["step_list_html"]
-
-
-def step_list_html(nav, form_id, consultation):
-    this_step, skipped_word = gettext("(this step)"), gettext("skipped")
-    entries = []
-    for entry in nav:
-        step = entry["step"]
-        classes = "step-entry" + (" is-current" if entry["current"] else "") + (
-            " is-skipped" if entry["skipped"] else "")
-        number = entry["number"] or mark_safe("&ndash;")
-        if entry["current"]:
-            link = format_html('<span class="step-entry-link" aria-current="step">{}'
-                               '<span class="visually-hidden"> {}</span></span>', step.title, this_step)
-        elif form_id:
-            link = format_html('<button type="submit" form="{}" name="nav" value="goto:{}" '
-                               'class="step-entry-link">{}</button>', form_id, step.key, step.title)
-        else:
-            link = format_html('<a class="step-entry-link" href="{}">{}</a>',
-                               reverse("consultation_step", args=[consultation.pk, step.key]), step.title)
-        tag = format_html('<span class="step-entry-tag">{}</span>', skipped_word) if entry["skipped"] else ""
-        entries.append(format_html(
-            '\n  <li class="{}">\n    <span class="step-entry-number" aria-hidden="true">{}</span>\n'
-            "    {}\n    {}\n  </li>", classes, number, link, tag))
-    return format_html('<ol class="step-list">{}\n</ol>', mark_safe("".join(entries)))
 
 
 _ONCE = {}
