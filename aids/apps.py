@@ -8,3 +8,6 @@ class AidsConfig(AppConfig):
 
     def ready(self):
         from aids import checks, signals  # noqa: F401  (registers checks and frozen guards)
+        from aids.catalogues import trim_site_languages
+
+        trim_site_languages()  # every page looks words up: through one catalogue chain, not six

@@ -86,3 +86,25 @@ def test_one_checkbox_as_the_topic_cards_show_it():
         written = mine.render(Context({"form": wf.TopicsForm(data, topics=topics)}))
         assert parse_html(written) == parse_html(theirs)
         assert ("checked" in written) == bool(data)
+
+
+MANAGEMENT = Template("{% load walkthrough_fields %}{% management_form formset %}")
+
+
+@pytest.mark.parametrize("data, damaged", [
+    (None, False),
+    ({"questions-TOTAL_FORMS": "2", "questions-INITIAL_FORMS": "1", "questions-MIN_NUM_FORMS": "0",
+      "questions-MAX_NUM_FORMS": "200"}, False),
+    ({"questions-TOTAL_FORMS": "2", "questions-INITIAL_FORMS": "0"}, False),
+    ({"questions-TOTAL_FORMS": 'x" <b>', "questions-INITIAL_FORMS": "0"}, True),
+    ({}, True),
+], ids=["unbound", "posted", "posted without the optional two", "damaged", "missing"])
+def test_the_management_form_is_what_django_writes(data, damaged):
+    def make():
+        return wf.QuestionFormSet(data, prefix="questions")
+
+    theirs = str(make().management_form)
+    mine = MANAGEMENT.render(Context({"formset": make()}))
+
+    assert parse_html(mine) == parse_html(theirs), f"\nmine:\n{mine}\n\ndjango:\n{theirs}"
+    assert ("errorlist" in mine) == damaged  # a damaged post shows Django's messages

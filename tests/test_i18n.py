@@ -72,6 +72,44 @@ def test_spanish_catalogue_is_complete_and_labelled_as_not_reviewed():
             assert all(placeholder in t for t in texts), (e.msgid, placeholder)
 
 
+def _chain(translation):
+    while translation is not None:
+        yield translation
+        translation = translation._fallback
+
+
+def _words(translation):
+    """Every key of every catalogue in ``translation``'s chain."""
+    for link in _chain(translation):
+        catalogues = getattr(link._catalog, "_catalogs", None) or [link._catalog]
+        for catalogue in catalogues:
+            yield from catalogue
+
+
+@pytest.mark.parametrize("code", sorted({settings.LANGUAGE_CODE, *(c for c, _n in settings.LANGUAGES)}))
+def test_the_trimmed_catalogues_translate_every_word_as_djangos_chain_does(code):
+    """aids/catalogues.py drops the links of the chain that translate nothing."""
+    from django.utils.translation import trans_real
+
+    from aids.catalogues import _translates_nothing
+
+    trimmed, untrimmed = trans_real.translation(code), trans_real.DjangoTranslation(code)
+    assert not any(_translates_nothing(link) for link in _chain(trimmed))
+    if code == settings.LANGUAGE_CODE:  # British English: Django's chain had empty links
+        assert any(_translates_nothing(link) for link in _chain(untrimmed))
+    # The words of every language's catalogues (their keys are the English words).
+    words = {"A word in no catalogue"}
+    for other in {settings.LANGUAGE_CODE, *(c for c, _n in settings.LANGUAGES)}:
+        words |= set(_words(trans_real.DjangoTranslation(other)))
+    assert len(words) > 1000
+    for word in words:
+        if isinstance(word, tuple):  # (singular, plural form number)
+            for n in (0, 1, 2, 5, 11, 100):
+                assert trimmed.ngettext(word[0], "plural", n) == untrimmed.ngettext(word[0], "plural", n)
+        else:
+            assert trimmed.gettext(word) == untrimmed.gettext(word), word
+
+
 def polib_placeholders(text):
     import re
 
@@ -176,6 +214,21 @@ def test_the_patient_view_renders_in_the_patients_language(clinician_client, con
     assert "Save" not in text.split() and "Back" not in text.split()
     # The pressed button says which language is shown, in that language's own name.
     assert 'value="language:es" class="btn btn-sm btn-dark" lang="es" dir="auto" aria-pressed="true"' in html
+
+
+@pytest.mark.parametrize("key, words", [
+    ("benefits", "Cada cifra es de cada 100 personas, igual que en los riesgos."),
+    ("risks", "Cada cifra es de cada 100 personas, igual que en los beneficios."),
+])
+def test_the_topic_pages_introduction_is_in_the_patients_language(clinician_client, consultation, key, words):
+    """The benefits page's sentence on figures was written in English in the template."""
+    press_language(clinician_client, consultation, "decision", "es")
+    patient_view(clinician_client, consultation)
+
+    text = visible_text(clinician_client.get(step_url(consultation, key)).content.decode())
+
+    assert words in text
+    assert "Every figure is out of 100 people" not in text
 
 
 def test_the_clinicians_view_stays_in_the_sites_language(clinician_client, consultation):

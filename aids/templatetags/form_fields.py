@@ -14,8 +14,9 @@ The widget itself (``<input>``, ``<textarea>``) is still Django's: its attribute
 """
 
 from django import forms, template
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+
+from aids.walkthrough.rows import escape_unless_safe as _h
 
 register = template.Library()
 
@@ -35,8 +36,8 @@ def form_fields(form):
             else:  # crispy's Field(name, ..., wrapper_class=...)
                 entries.extend((name, getattr(entry, "wrapper_class", "") or "") for name in entry.fields)
     errors = form.non_field_errors()
-    alert = format_html('<div class="alert alert-block alert-danger"><ul class="m-0">{}</ul></div>',
-                        format_html_join("", "<li>{}</li>", ((e,) for e in errors))) if errors else ""
+    alert = ('<div class="alert alert-block alert-danger"><ul class="m-0">'
+             + "".join(f"<li>{_h(e)}</li>" for e in errors) + "</ul></div>") if errors else ""
     return mark_safe(alert + "".join(field_html(form[name], wrapper) for name, wrapper in entries))
 
 
@@ -46,33 +47,28 @@ def form_field(field, wrapper_class=""):
     return mark_safe(field_html(field, wrapper_class))
 
 
+def _errors(field, tag):
+    """A field's errors, each in ``tag`` ("span" beside a widget, "p" below choices)."""
+    auto_id = _h(field.auto_id)
+    return (f'<div id="{auto_id}_error" class="invalid-feedback">' + "".join(
+        f'<{tag} id="error_{n}_{auto_id}"><strong>{_h(e)}</strong></{tag}>'
+        for n, e in enumerate(field.errors, 1)) + "</div>")
+
+
 def _errors_inline(field):
-    if not field.errors:
-        return ""
-    return format_html(
-        '<div id="{}_error" class="invalid-feedback">{}</div>', field.auto_id,
-        format_html_join("", '<span id="error_{}_{}"><strong>{}</strong></span>',
-                         ((n, field.auto_id, e) for n, e in enumerate(field.errors, 1))))
-
-
-def _errors_block(field):
-    return format_html(
-        '<div id="{}_error" class="invalid-feedback">{}</div>', field.auto_id,
-        format_html_join("", '<p id="error_{}_{}"><strong>{}</strong></p>',
-                         ((n, field.auto_id, e) for n, e in enumerate(field.errors, 1))))
+    return _errors(field, "span") if field.errors else ""
 
 
 def _help(field):
     if not field.help_text:
         return ""
     # crispy writes help text unescaped (|safe): the forms' own words, never typed text.
-    return format_html('<div id="{}_helptext" class="form-text">{}</div>', field.auto_id,
-                       mark_safe(field.help_text))
+    return f'<div id="{_h(field.auto_id)}_helptext" class="form-text">{field.help_text}</div>'
 
 
 def _label_words(field):
-    star = mark_safe('<span class="asteriskField">*</span>') if field.field.required else ""
-    return format_html("{}{}", field.label, star)
+    star = '<span class="asteriskField">*</span>' if field.field.required else ""
+    return _h(field.label) + star
 
 
 def _with_class(field, css):
@@ -94,18 +90,17 @@ def _choices(field):
     options = [option for _group, group_options, _index in
                widget.optgroups(field.html_name, widget.format_value(field.value()), attrs)
                for option in group_options]
+    name = _h(field.html_name)
     parts = []
     for number, option in enumerate(options, 1):
-        flat = format_html_join(
-            "", " {}{}", ((name, "" if value is True else format_html('="{}"', value))
-                          for name, value in option["attrs"].items() if value is not False))
-        errors = _errors_block(field) if field.errors and number == len(options) else ""
-        parts.append(format_html(
-            '<div class="form-check"><input type="{}" class="form-check-input{}" name="{}" '
-            'value="{}"{}><label for="{}" class="form-check-label">{}</label>{}</div>',
-            option["type"], invalid, field.html_name, option["value"], flat,
-            option["attrs"].get("id", ""), option["label"], errors))
-    return mark_safe("".join(parts))
+        flat = "".join(f" {_h(key)}" if value is True else f' {_h(key)}="{_h(value)}"'
+                       for key, value in option["attrs"].items() if value is not False)
+        errors = _errors(field, "p") if field.errors and number == len(options) else ""
+        parts.append(
+            f'<div class="form-check"><input type="{_h(option["type"])}" class="form-check-input{invalid}" '
+            f'name="{name}" value="{_h(option["value"])}"{flat}><label for="{_h(option["attrs"].get("id", ""))}" '
+            f'class="form-check-label">{_h(option["label"])}</label>{errors}</div>')
+    return "".join(parts)
 
 
 def field_html(field, wrapper_class=""):
@@ -116,25 +111,24 @@ def field_html(field, wrapper_class=""):
     css = field.css_classes()
     if css:
         wrapper += f" {css}"
+    wrapper = _h(wrapper)
     required = " requiredField" if field.field.required else ""
+    auto_id = _h(field.auto_id)
     if isinstance(widget, forms.CheckboxInput):
         invalid = " is-invalid" if field.errors else ""
-        return format_html(
-            '<div class="mb-3"><div id="div_{}" class="form-check{}">{}'
-            '<label for="{}" class="form-check-label{}">{}</label>{}{}</div></div>',
-            field.auto_id, wrapper, _with_class(field, "form-check-input" + invalid),
-            field.id_for_label, required, _label_words(field), _errors_inline(field), _help(field))
+        return (f'<div class="mb-3"><div id="div_{auto_id}" class="form-check{wrapper}">'
+                f'{_with_class(field, "form-check-input" + invalid)}<label for="{_h(field.id_for_label)}" '
+                f'class="form-check-label{required}">{_label_words(field)}</label>'
+                f"{_errors_inline(field)}{_help(field)}</div></div>")
     if isinstance(widget, forms.RadioSelect):  # radios and checkboxes (a subclass)
         described = field.aria_describedby
-        return format_html(
-            '<div id="div_{}" class="mb-3{}"><fieldset{}><legend class="form-label{} fs-6">{}</legend>'
-            "<div>{}</div>{}</fieldset></div>",
-            field.auto_id, wrapper, format_html(' aria-describedby="{}"', described) if described else "",
-            required, _label_words(field), _choices(field), _help(field))
+        described = f' aria-describedby="{_h(described)}"' if described else ""
+        return (f'<div id="div_{auto_id}" class="mb-3{wrapper}"><fieldset{described}><legend '
+                f'class="form-label{required} fs-6">{_label_words(field)}</legend>'
+                f"<div>{_choices(field)}</div>{_help(field)}</fieldset></div>")
     select = isinstance(widget, forms.Select)
     invalid = " is-invalid" if field.errors else ""
-    return format_html(
-        '<div id="div_{}" class="mb-3{}"><label for="{}" class="form-label{}">{}</label>{}{}{}</div>',
-        field.auto_id, wrapper, field.id_for_label, required, _label_words(field),
-        _with_class(field, ("form-select" if select else "form-control") + invalid),
-        _errors_inline(field), _help(field))
+    return (f'<div id="div_{auto_id}" class="mb-3{wrapper}"><label for="{_h(field.id_for_label)}" '
+            f'class="form-label{required}">{_label_words(field)}</label>'
+            f'{_with_class(field, ("form-select" if select else "form-control") + invalid)}'
+            f"{_errors_inline(field)}{_help(field)}</div>")

@@ -18,6 +18,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
+from aids.walkthrough.rows import plain_escape, radio_markup
+
 register = template.Library()
 
 
@@ -29,32 +31,21 @@ def radio_group(field, wrapper_class=""):
                         field.field.choices, wrapper_class, field.errors)
 
 
-def radio_markup(auto_id, name, label, value, choices, wrapper_class="", errors=()):
-    """The fieldset ``radio_group`` writes, from its parts: a page that shows saved
-    answers (no form built) writes the same bytes through here."""
-    error_id = f"{auto_id}_error"
-    invalid = " is-invalid" if errors else ""
-    aria = mark_safe(' aria-invalid="true"') if errors else ""
-    choices = format_html_join(
-        "",
-        '<div class="form-check"><input type="radio" class="form-check-input{}" name="{}" '
-        'value="{}" id="{}_{}"{}{}><label for="{}_{}" class="form-check-label">{}</label></div>',
-        ((invalid, name, choice_value, auto_id, index,
-          mark_safe(" checked") if str(choice_value) == value else "", aria,
-          auto_id, index, choice_label)
-         for index, (choice_value, choice_label) in enumerate(choices)),
-    )
-    feedback = format_html(
-        '<div id="{}" class="invalid-feedback d-block">{}</div>', error_id,
-        format_html_join("", '<p id="error_{}_{}"><strong>{}</strong></p>',
-                         ((n, auto_id, e) for n, e in enumerate(errors, 1))),
-    ) if errors else ""
-    described = format_html(' aria-describedby="{}"', error_id) if errors else ""
-    return format_html(
-        '<div id="div_{}" class="mb-3 {}"><fieldset{}><legend class="form-label fs-6">{}</legend>'
-        "<div>{}{}</div></fieldset></div>",
-        auto_id, wrapper_class, described, label, choices, feedback,
-    )
+@register.simple_tag
+def management_form(formset):
+    """``{{ formset.management_form }}`` written directly: its four hidden inputs, which
+    Django writes through its form templates at the cost of a whole bare page. A posted
+    management form with errors (a damaged post) is Django's own, with its messages."""
+    form = formset.management_form
+    if form.is_bound and form.errors:
+        return form.render()
+    inputs = []
+    for bound in form:
+        value = bound.value()
+        shown = "" if value is None or value == "" else f' value="{plain_escape(value)}"'
+        inputs.append(f'<input type="hidden" name="{plain_escape(bound.html_name)}"{shown} '
+                      f'id="{plain_escape(bound.auto_id)}">')
+    return mark_safe("".join(inputs))
 
 
 _ONCE = {}

@@ -6,18 +6,23 @@ large ones).
 They are on every step, the review, the finalize page and the record, and were two
 included templates costing about 1 ms a page, as much as the whole bare page; written
 here they cost a tenth of that. Every value from the database or from a user goes
-through ``escape``; the words are the catalogue's, looked up as the templates did.
+through ``_e`` (Django's ``escape``); the words are the catalogue's, looked up as the templates did.
 """
 
 from django import template
 from django.conf import settings
 from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
+
+from aids.vocabulary import STEPS
+from aids.walkthrough.rows import plain_escape
 
 register = template.Library()
+
+
+_TITLES = {}  # language -> {step key: the neutral title, escaped}
 
 
 @register.simple_tag(takes_context=True)
@@ -35,41 +40,41 @@ def consultation_bar(context, form_id="", language_switch=False, demo_in_bar=Fal
 def consultation_bar_html(*, consultation, version, patient_view, path, form_id="",
                           language_switch=False, demo_in_bar=False, csrf_token=None):
     content = gettext("%(title)s, version %(number)s") % {
-        "title": escape(version.title), "number": escape(version.number)}
+        "title": plain_escape(version.title), "number": plain_escape(version.number)}
     parts = [
         '<div class="consultation-bar">\n  <p class="consultation-id mb-0">\n'
-        f'    <span class="label">{escape(gettext("Patient reference"))}</span> '
-        f"<strong>{escape(consultation.patient_ref)}</strong>\n"
+        f'    <span class="label">{plain_escape(gettext("Patient reference"))}</span> '
+        f"<strong>{plain_escape(consultation.patient_ref)}</strong>\n"
         '    <span class="sep" aria-hidden="true">&middot;</span>\n'
-        f'    <span class="label">{escape(gettext("Record"))}</span> {escape(consultation.record_id)}\n'
+        f'    <span class="label">{plain_escape(gettext("Record"))}</span> {plain_escape(consultation.record_id)}\n'
         '    <span class="sep" aria-hidden="true">&middot;</span>\n'
-        f'    <span class="label">{escape(gettext("Content"))}</span> {content}\n'
+        f'    <span class="label">{plain_escape(gettext("Content"))}</span> {content}\n'
         '  </p>\n  <div class="view-switch">\n    ',
     ]
     target, words = ("clinician", gettext("Switch to clinician view")) if patient_view else (
         "patient", gettext("Switch to patient view"))
     if form_id:
-        parts.append(f'<button type="submit" form="{escape(form_id)}" name="nav" value="view:{target}" '
-                     f'class="btn btn-outline-dark">{escape(words)}</button>')
+        parts.append(f'<button type="submit" form="{plain_escape(form_id)}" name="nav" value="view:{target}" '
+                     f'class="btn btn-outline-dark">{plain_escape(words)}</button>')
     else:
-        parts.append(f'<a class="btn btn-outline-dark" href="{escape(path)}?view={target}">'
-                     f"{escape(words)}</a>")
+        parts.append(f'<a class="btn btn-outline-dark" href="{plain_escape(path)}?view={target}">'
+                     f"{plain_escape(words)}</a>")
     # Pages with the list of steps say it there, where it adds no line to the page.
     if demo_in_bar and version.unreviewed_demo:
         parts.append(f'\n    <strong class="demo-label">'
-                     f'{escape(gettext("Demo content, not yet clinically reviewed"))}</strong>')
+                     f'{plain_escape(gettext("Demo content, not yet clinically reviewed"))}</strong>')
     if language_switch and patient_view and not consultation.is_final:
         parts.append(_language_switch(consultation, path, form_id, csrf_token))
     parts.append("\n  </div>")
     if version.review_overdue():
-        due = escape(date_filter(version.next_review_due, "j F Y"))
+        due = plain_escape(date_filter(version.next_review_due, "j F Y"))
         overdue = gettext(
             "<strong>Content past its review date:</strong> this version was due for review on "
             "%(due)s. The figures may not be up to date; the record will say so.") % {"due": due}
         parts.append(f'\n  <p class="review-overdue alert alert-warning mt-2 mb-0 py-2" role="note">'
                      f"{overdue}</p>")
     if patient_view:
-        parts.append('\n  <p class="view-note mb-0">' + escape(gettext(
+        parts.append('\n  <p class="view-note mb-0">' + plain_escape(gettext(
             "Patient view: larger text; the clinician's notes, ticks and account controls are "
             "left out.")) + "</p>")
     parts.append("\n</div>")
@@ -82,21 +87,21 @@ def _language_switch(consultation, path, form_id, csrf_token):
     chosen = consultation.language_code or settings.LANGUAGES[0][0]
     buttons = []
     for code, name in settings.LANGUAGES:
-        code = escape(code)
-        target = (f'form="{escape(form_id)}" name="nav" value="language:{code}"' if form_id
+        code = plain_escape(code)
+        target = (f'form="{plain_escape(form_id)}" name="nav" value="language:{code}"' if form_id
                   else f'form="language-form" name="language" value="{code}"')
         pressed = code == chosen
         buttons.append(
             f'\n      <button type="submit" {target} class="btn btn-sm '
             f'{"btn-dark" if pressed else "btn-outline-dark"}" lang="{code}" dir="auto" '
-            f'aria-pressed="{"true" if pressed else "false"}">{escape(str(name))}</button>')
+            f'aria-pressed="{"true" if pressed else "false"}">{plain_escape(str(name))}</button>')
     form = ""
     if not form_id:
         action = reverse("consultation_language", args=[consultation.pk])
-        form = (f'\n      <form id="language-form" method="post" action="{escape(action)}" class="d-none">'
-                f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(csrf_token or "")}">'
-                f'<input type="hidden" name="next" value="{escape(path)}"></form>')
-    label = escape(gettext("Patient's language"))
+        form = (f'\n      <form id="language-form" method="post" action="{plain_escape(action)}" class="d-none">'
+                f'<input type="hidden" name="csrfmiddlewaretoken" value="{plain_escape(csrf_token or "")}">'
+                f'<input type="hidden" name="next" value="{plain_escape(path)}"></form>')
+    label = plain_escape(gettext("Patient's language"))
     return (
         '\n    <div class="language-switch" role="group" aria-labelledby="language-switch-label">\n'
         f'      <span class="label" id="language-switch-label">{label}</span>'
@@ -114,42 +119,48 @@ def step_nav(context, form_id=""):
 def step_nav_html(*, nav, number, total, version, consultation, form_id=""):
     steps = step_list_html(nav, form_id, consultation)
     demo = (f'\n  <p class="demo-label demo-note"><strong>'
-            f'{escape(gettext("Demo content, not yet clinically reviewed"))}</strong></p>'
+            f'{plain_escape(gettext("Demo content, not yet clinically reviewed"))}</strong></p>'
             if version.unreviewed_demo else "")
     return mark_safe(
-        f'<nav class="step-nav" aria-label="{escape(gettext("Steps of the consultation"))}">\n'
-        f'  <progress class="step-progress" max="{escape(total)}" value="{escape(number or 0)}" '
+        f'<nav class="step-nav" aria-label="{plain_escape(gettext("Steps of the consultation"))}">\n'
+        f'  <progress class="step-progress" max="{plain_escape(total)}" value="{plain_escape(number or 0)}" '
         f'aria-hidden="true"></progress>{demo}\n'
         '  <details class="step-list-toggle d-lg-none">\n'
-        f'    <summary>{escape(gettext("All steps"))} <span class="visually-hidden">'
-        f'{escape(gettext("(jump to a step)"))}</span></summary>\n    {steps}\n  </details>\n'
+        f'    <summary>{plain_escape(gettext("All steps"))} <span class="visually-hidden">'
+        f'{plain_escape(gettext("(jump to a step)"))}</span></summary>\n    {steps}\n  </details>\n'
         '  <div class="d-none d-lg-block">\n'
-        f'    <h2 class="step-list-heading">{escape(gettext("Steps"))}</h2>\n    {steps}\n  </div>\n'
+        f'    <h2 class="step-list-heading">{plain_escape(gettext("Steps"))}</h2>\n    {steps}\n  </div>\n'
         "</nav>")
 
 
 def step_list_html(nav, form_id, consultation):
     """The list of steps. Each entry is the current step, a button that posts the
     step's form and goes on (``form_id``: nothing typed is lost), or a link."""
-    this_step, skipped_tag = escape(gettext("(this step)")), ""
+    this_step, skipped_tag = plain_escape(gettext("(this step)")), ""
+    titles = _TITLES.setdefault(get_language(), {})
     entries = []
     for entry in nav:
         step = entry["step"]
-        title = escape(step.title)
+        if step.title is STEPS[step.key].title:  # the neutral title: looked up once per language
+            title = titles.get(step.key)
+            if title is None:
+                title = titles[step.key] = plain_escape(str(step.title))
+        else:  # the version's own words
+            title = plain_escape(str(step.title))
         classes = "step-entry" + (" is-current" if entry["current"] else "") + (
             " is-skipped" if entry["skipped"] else "")
-        number = escape(entry["number"]) if entry["number"] else "&ndash;"
+        number = plain_escape(entry["number"]) if entry["number"] else "&ndash;"
         if entry["current"]:
             link = (f'<span class="step-entry-link" aria-current="step">{title}'
                     f'<span class="visually-hidden"> {this_step}</span></span>')
         elif form_id:
-            link = (f'<button type="submit" form="{escape(form_id)}" name="nav" '
-                    f'value="goto:{escape(step.key)}" class="step-entry-link">{title}</button>')
+            link = (f'<button type="submit" form="{plain_escape(form_id)}" name="nav" '
+                    f'value="goto:{plain_escape(step.key)}" class="step-entry-link">{title}</button>')
         else:
             href = reverse("consultation_step", args=[consultation.pk, step.key])
-            link = f'<a class="step-entry-link" href="{escape(href)}">{title}</a>'
+            link = f'<a class="step-entry-link" href="{plain_escape(href)}">{title}</a>'
         if entry["skipped"] and not skipped_tag:
-            skipped_tag = f'<span class="step-entry-tag">{escape(gettext("skipped"))}</span>'
+            skipped_tag = f'<span class="step-entry-tag">{plain_escape(gettext("skipped"))}</span>'
         tag = skipped_tag if entry["skipped"] else ""
         entries.append(
             f'\n  <li class="{classes}">\n    <span class="step-entry-number" aria-hidden="true">'

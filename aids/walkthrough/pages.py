@@ -322,9 +322,15 @@ class ItemsPage(Page):
             "rows_other": rows_html(self.version, translation_id, kind, other),
             "sites": self.sites,
             "is_risk": self.key == "risks",
-            "cited": self.cited() if self.topic.cited else [],
+            "sources": content_html(self.version, translation_id, ("sources", self.key), self.sources_html),
             "intro": topic_intro(self.version, self.key),
         }
+
+    def sources_html(self):
+        """The list of the sources the topic's items cite (content only)."""
+        if not self.topic.cited:
+            return ""
+        return get_template("walkthrough/layers/sources.html").render({"cited": self.cited()})
 
 
 class BenefitsPage(ItemsPage):

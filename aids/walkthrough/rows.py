@@ -111,7 +111,7 @@ class Fields:
 _ESCAPES = {ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;", ord('"'): "&quot;", ord("'"): "&#x27;"}
 
 
-def _escape(text):
+def plain_escape(text):
     """``django.utils.html.escape`` without its lazy-string wrapper (plain str in, str out)."""
     return str(text).translate(_ESCAPES)
 
@@ -123,8 +123,8 @@ class SavedFields:
     def __init__(self, kind, patient_view):
         self.option = kind == ItemRecord.Kind.OPTION
         self.clinician = not patient_view
-        self.note_label = _escape(note_label(kind))
-        self.discussed_word = _escape(gettext("Discussed"))
+        self.note_label = plain_escape(note_label(kind))
+        self.discussed_word = plain_escape(gettext("Discussed"))
 
     def __call__(self, prefix, record, title):
         fields = Fields()
@@ -139,14 +139,14 @@ class SavedFields:
             fields.discussed = (
                 f'\n<div class="form-check layer-check">\n  <input type="checkbox" name="{name}" '
                 f'class="form-check-input" id="id_{name}"{checked}>\n  <label class="form-check-label" '
-                f'for="id_{name}">{self.discussed_word}<span class="visually-hidden">: {_escape(title)}</span>'
+                f'for="id_{name}">{self.discussed_word}<span class="visually-hidden">: {plain_escape(title)}</span>'
                 "</label>\n</div>\n")
             note = record.note if record is not None else ""
             name = f"{prefix}-note"
             fields.note = (
                 f'\n<div class="mb-3">\n  <label class="form-label" for="id_{name}">{self.note_label}</label>\n'
                 f'  <textarea name="{name}" cols="40" rows="1" class="form-control" id="id_{name}">\n'
-                f"{_escape(note) if note else ''}</textarea>\n  \n</div>\n")
+                f"{plain_escape(note) if note else ''}</textarea>\n  \n</div>\n")
             fields.has_note = bool(note.strip())
         return fields
 
@@ -244,18 +244,39 @@ def section_rows(version, translation_id, sections):
 
 class RadioWriter:
     """The ``radio_group`` fieldset for a page that shows saved answers (no form built,
-    so no errors): the choices' words are escaped once per page, not once per row."""
+    so no errors)."""
 
     def __init__(self, choices, wrapper_class=""):
-        self.choices = [(_escape(value), _escape(label)) for value, label in choices]
-        self.wrapper_class = _escape(wrapper_class)
+        self.choices, self.wrapper_class = list(choices), wrapper_class
 
     def __call__(self, auto_id, name, label, value):
-        value = _escape(value)
-        buttons = "".join(
-            f'<div class="form-check"><input type="radio" class="form-check-input" name="{name}" '
-            f'value="{choice}" id="{auto_id}_{index}"{" checked" if choice == value else ""}>'
-            f'<label for="{auto_id}_{index}" class="form-check-label">{word}</label></div>'
-            for index, (choice, word) in enumerate(self.choices))
-        return (f'<div id="div_{auto_id}" class="mb-3 {self.wrapper_class}"><fieldset><legend '
-                f'class="form-label fs-6">{_escape(label)}</legend><div>{buttons}</div></fieldset></div>')
+        return radio_markup(auto_id, name, label, "" if value is None else str(value), self.choices,
+                            self.wrapper_class)
+
+
+def radio_markup(auto_id, name, label, value, choices, wrapper_class="", errors=()):
+    """The fieldset ``radio_group`` writes, from its parts: a page that shows saved
+    answers (no form built) writes the same bytes through here."""
+    auto_id, name, wrapper_class = plain_escape(auto_id), plain_escape(name), plain_escape(wrapper_class)
+    error_id = f"{auto_id}_error"
+    invalid = " is-invalid" if errors else ""
+    aria = ' aria-invalid="true"' if errors else ""
+    choices = "".join(
+        f'<div class="form-check"><input type="radio" class="form-check-input{invalid}" name="{name}" '
+        f'value="{escape_unless_safe(choice_value)}" id="{auto_id}_{index}"'
+        f'{" checked" if str(choice_value) == value else ""}{aria}><label for="{auto_id}_{index}" '
+        f'class="form-check-label">{escape_unless_safe(choice_label)}</label></div>'
+        for index, (choice_value, choice_label) in enumerate(choices))
+    feedback = (f'<div id="{error_id}" class="invalid-feedback d-block">' + "".join(
+        f'<p id="error_{n}_{auto_id}"><strong>{escape_unless_safe(e)}</strong></p>'
+        for n, e in enumerate(errors, 1)) + "</div>") if errors else ""
+    described = f' aria-describedby="{error_id}"' if errors else ""
+    return mark_safe(
+        f'<div id="div_{auto_id}" class="mb-3 {wrapper_class}"><fieldset{described}><legend '
+        f'class="form-label fs-6">{escape_unless_safe(label)}</legend><div>{choices}{feedback}</div></fieldset></div>')
+
+
+def escape_unless_safe(value):
+    """``conditional_escape`` without its check for lazy text: HTML stays, text is escaped."""
+    return value.__html__() if hasattr(value, "__html__") else plain_escape(value)
+
