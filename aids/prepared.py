@@ -1,4 +1,4 @@
-"""A lookup by primary key compiled once per database connection, not once per request.
+"""Queries compiled once per database connection, not once per request.
 
 Every consultation page starts with the same query: the consultation, its version,
 the version's aid and its clinician (``aids.access.consultation_for``). Django compiles
@@ -8,7 +8,9 @@ template (about 1 ms on the benchmark's machine). ``PkLookup`` compiles the quer
 for each database connection (each thread has its own), and then only runs it, with
 the same SQL, converters and model instances as the ORM (the iteration below is
 ``django.db.models.query.ModelIterable``'s, for a query with no annotations).
-tests/test_prepared.py checks it against the ORM on SQLite and PostgreSQL.
+``PreparedQuery`` does the same for the rows of a consultation every page reads (its
+item records, ratings, answers and questions, ``aids.readmodel``).
+tests/test_prepared.py checks both against the ORM on SQLite and PostgreSQL.
 """
 
 import weakref
@@ -22,23 +24,25 @@ _SENTINEL = -7_301_955_123_457
 _BIGINT = 2**63
 
 
-class PkLookup:
-    """``build().filter(pk=pk).first()`` (the queryset without ordering or slicing)."""
+class PreparedQuery:
+    """``build().filter(<field>=value)`` for an integer ``value`` (a primary or foreign
+    key), compiled once per connection: ``rows(value)`` lists the objects, ``first(value)``
+    answers the first (or None). Fixed filters go in ``build``."""
 
-    def __init__(self, build):
-        self.build = build
-        self._compiled = weakref.WeakKeyDictionary()  # connection -> (compiler, sql, params, index)
+    def __init__(self, build, field="pk"):
+        self.build, self.field = build, field
+        self._compiled = weakref.WeakKeyDictionary()  # connection -> _Compiled
 
     def _compile(self, alias):
-        queryset = self.build().filter(pk=_SENTINEL)
+        queryset = self.build().filter(**{self.field: _SENTINEL})
         compiler = queryset.query.get_compiler(using=alias)
         sql, params = compiler.as_sql()
         params = list(params)
         positions = [n for n, value in enumerate(params) if value == _SENTINEL]
         if len(positions) != 1:
-            raise ValueError("The lookup's query must have exactly one primary-key parameter.")
-        # What the ORM works out again for every row it reads (the converters alone cost
-        # as much as the query on SQLite), worked out once here.
+            raise ValueError("The prepared query must have exactly one parameter for its key.")
+        # What the ORM works out again for every query it runs (the converters alone
+        # cost as much as the query on SQLite), worked out once here.
         select, klass_info = compiler.select, compiler.klass_info
         first, last = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
         return _Compiled(
@@ -49,33 +53,50 @@ class PkLookup:
             populators=get_related_populators(klass_info, select, alias),
         )
 
-    def get(self, pk, using="default"):
-        """The object, or None when there is no such row (or ``pk`` is no key)."""
+    def _run(self, value, using, fetch):
         try:
-            pk = int(pk)
+            value = int(value)
         except (TypeError, ValueError):
-            return None
-        if not -_BIGINT <= pk < _BIGINT:  # the ORM answers "no rows" too
-            return None
+            return []
+        if not -_BIGINT <= value < _BIGINT:  # the ORM answers "no rows" too
+            return []
         connection = connections[using]
         compiled = self._compiled.get(connection)
         if compiled is None:
             compiled = self._compiled[connection] = self._compile(using)
         params = compiled.params.copy()
-        params[compiled.index] = pk
+        params[compiled.index] = value
         # The compiled SQL, through the connection's cursor as the ORM runs it (so the
         # query log and the debug cursor see it), with the ORM's converters.
         with connection.cursor() as cursor:
             cursor.execute(compiled.sql, params)
-            row = cursor.fetchone()
-        if row is None:
-            return None
+            rows = fetch(cursor)
         if compiled.converters:
-            row = next(compiled.compiler.apply_converters([row], compiled.converters))
-        obj = compiled.model.from_db(using, compiled.init_list, row[compiled.first:compiled.last])
-        for populator in compiled.populators:
-            populator.populate(row, obj)
-        return obj
+            rows = compiled.compiler.apply_converters(rows, compiled.converters)
+        objects = []
+        for row in rows:
+            obj = compiled.model.from_db(using, compiled.init_list, row[compiled.first:compiled.last])
+            for populator in compiled.populators:
+                populator.populate(row, obj)
+            objects.append(obj)
+        return objects
+
+    def rows(self, value, using="default"):
+        """The objects, in the query's order."""
+        return self._run(value, using, lambda cursor: cursor.fetchall())
+
+    def first(self, value, using="default"):
+        """The first object, or None when there is none (or ``value`` is no key)."""
+        found = self._run(value, using, lambda cursor: [row] if (row := cursor.fetchone()) else [])
+        return found[0] if found else None
+
+
+class PkLookup(PreparedQuery):
+    """``build().filter(pk=pk).first()`` (the queryset without ordering or slicing)."""
+
+    def get(self, pk, using="default"):
+        """The object, or None when there is no such row (or ``pk`` is no key)."""
+        return self.first(pk, using)
 
 
 @dataclass(frozen=True)

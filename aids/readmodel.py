@@ -22,14 +22,29 @@ from django.utils.translation import gettext, gettext_lazy
 
 from aids.frozen import frozen_rows, kept, private_copy
 from aids.models import (
-    NOT_SURE_SITE, AidVersion, Consultation, GridAnswer, PatientQuestion, Reference, SiteSettings,
-    StaffProfile, UnderstandingAnswer,
+    NOT_SURE_SITE, AidVersion, Consultation, GridAnswer, ItemRecord, PatientQuestion, Reference,
+    SiteSettings, StaffProfile, UnderstandingAnswer, ValueRating,
 )
+from aids.prepared import PreparedQuery
 from aids.public_links import reading_url
 from aids.translations import apply_translation
 from aids.vocabulary import (
     SURE_ITEMS, TOPIC_BY_KEY, rating_text, step_title, sure_clean, sure_conflict, sure_score, topic_order,
 )
+
+# What a consultation's pages read of what was recorded, compiled once per connection
+# (aids/prepared.py): each is read on a step page, several on the review and the record.
+ITEM_RECORDS = PreparedQuery(lambda: ItemRecord.objects.all(), "consultation_id")
+VALUE_RATINGS = PreparedQuery(lambda: ValueRating.objects.all(), "consultation_id")
+UNDERSTANDING_ANSWERS = PreparedQuery(lambda: UnderstandingAnswer.objects.all(), "consultation_id")
+QUESTIONS = PreparedQuery(lambda: PatientQuestion.objects.all(), "consultation_id")
+_RECORDS_OF_KIND = {kind: PreparedQuery(lambda kind=kind: ItemRecord.objects.filter(kind=kind), "consultation_id")
+                    for kind in ItemRecord.Kind.values}
+
+
+def item_records(consultation_id, kind):
+    """The item records of one kind (one topic's items) of a consultation."""
+    return _RECORDS_OF_KIND[kind].rows(consultation_id)
 
 NOT_ANSWERED = gettext_lazy("Not answered")
 
@@ -305,7 +320,7 @@ def last_time(consultation):
     if not consultation.follow_up_of_id:
         return None
     e = Consultation.objects.select_related("version__aid").get(pk=consultation.follow_up_of_id)
-    ratings = {r.statement_id: r for r in e.value_ratings.all()}
+    ratings = {r.statement_id: r for r in VALUE_RATINGS.rows(e.pk)}
     return LastTime(
         earlier=e, visit=visit_of(e), position_text="; ".join(e.get_positions_display()),
         sure_after=sure_from(e.sure_after),
@@ -514,7 +529,7 @@ def record_data(*, consultation, revision=0, generated_at=None, generated_by=Non
     translation = c.translation if translated and c.translation_id else None
     if translation is not None:
         version = AidVersion.objects.select_related("aid", "published_by").get(pk=c.version_id)
-    records = {(r.kind, r.item_id): r for r in c.item_records.all()}
+    records = {(r.kind, r.item_id): r for r in ITEM_RECORDS.rows(c.pk)}
     skipped_keys = set(c.skipped_topics or [])
     sites = pain_sites(c)
 
@@ -532,8 +547,8 @@ def record_data(*, consultation, revision=0, generated_at=None, generated_by=Non
         return Topic(key, step_title(version, key), rows, skipped=key in skipped_keys)
 
     all_topics = [topic(key) for key in topic_order(c)]
-    ratings = {r.statement_id: r for r in c.value_ratings.all()}
-    answers = {a.question_id: a for a in c.understanding_answers.all()}
+    ratings = {r.statement_id: r for r in VALUE_RATINGS.rows(c.pk)}
+    answers = {a.question_id: a for a in UNDERSTANDING_ANSWERS.rows(c.pk)}
     started = timezone.localtime(c.created_at) if c.created_at else timezone.localtime()
     statements, questions = (frozen_rows(version, "value_statements"),
                              frozen_rows(version, "understanding_questions"))
@@ -569,7 +584,7 @@ def record_data(*, consultation, revision=0, generated_at=None, generated_by=Non
         sure_before=sure_from(c.sure_before),
         sure_after=sure_from(c.sure_after),
         values=values,
-        questions=list(c.questions.all()),
+        questions=QUESTIONS.rows(c.pk),
         understanding=understanding,
         translation=translation,
     )

@@ -77,3 +77,59 @@ def test_it_is_compiled_once(clinician, monkeypatch):
 
     monkeypatch.setattr(SQLCompiler, "as_sql", no_compiling)
     assert _CONSULTATION.get(made.pk).patient_ref == "P-1"
+
+
+# --------------------------------------------------------------------------- a consultation's rows
+
+
+def _recorded(clinician):
+    """Two consultations of the bundled aid: one with something of each kind recorded."""
+    from aids.models import ItemRecord, PatientQuestion, UnderstandingAnswer, ValueRating
+
+    version = make_published()
+    full = consultation_start(clinician=clinician, patient_ref="P-1", aid_slug=version.aid.slug)
+    empty = consultation_start(clinician=clinician, patient_ref="P-2", aid_slug=version.aid.slug)
+    for n, risk in enumerate(version.risks.all()):
+        ItemRecord.objects.create(consultation=full, kind=ItemRecord.Kind.RISK, item_id=risk.pk,
+                                  discussed=n % 2 == 0, note=f"ünï <b>{n}</b>")
+    for benefit in version.benefits.all():
+        ItemRecord.objects.create(consultation=full, kind=ItemRecord.Kind.BENEFIT, item_id=benefit.pk)
+    for n, statement in enumerate(version.value_statements.all()):
+        ValueRating.objects.create(consultation=full, statement=statement, rating=n % 5)
+    for question in version.understanding_questions.all():
+        UnderstandingAnswer.objects.create(consultation=full, question=question,
+                                           answer=UnderstandingAnswer.Answer.TRUE)
+    for n in range(3):
+        PatientQuestion.objects.create(consultation=full, question=f"Q{n}", order=3 - n)
+    return full, empty
+
+
+def test_a_consultations_rows_are_what_the_orm_reads(clinician):
+    from aids.models import ItemRecord
+    from aids.readmodel import ITEM_RECORDS, QUESTIONS, UNDERSTANDING_ANSWERS, VALUE_RATINGS, item_records
+
+    full, empty = _recorded(clinician)
+    for consultation in (full, empty, full):
+        for prepared, related in ((ITEM_RECORDS, consultation.item_records),
+                                  (VALUE_RATINGS, consultation.value_ratings),
+                                  (UNDERSTANDING_ANSWERS, consultation.understanding_answers),
+                                  (QUESTIONS, consultation.questions)):
+            with CaptureQueriesContext(connection) as queries:
+                mine = prepared.rows(consultation.pk)
+            assert len(queries) == 1
+            theirs = list(related.all())  # in the ORM's order, too
+            assert [fields(o) for o in mine] == [fields(o) for o in theirs]
+            assert all(o._state.db == "default" and not o._state.adding for o in mine)
+        for kind in ItemRecord.Kind.values:
+            assert [fields(o) for o in item_records(consultation.pk, kind)] == [
+                fields(o) for o in consultation.item_records.filter(kind=kind)]
+    assert len(ITEM_RECORDS.rows(full.pk)) > 3 and ITEM_RECORDS.rows(empty.pk) == []
+    assert [q.question for q in QUESTIONS.rows(full.pk)] == ["Q2", "Q1", "Q0"]  # by their order
+    assert QUESTIONS.first(full.pk).question == "Q2" and QUESTIONS.first(empty.pk) is None
+
+
+@pytest.mark.parametrize("key", [0, -1, 10**30, "12x", None, 2**63])
+def test_no_rows_for_a_key_that_is_none(clinician, key):
+    from aids.readmodel import ITEM_RECORDS
+
+    assert ITEM_RECORDS.rows(key) == [] and ITEM_RECORDS.first(key) is None

@@ -13,11 +13,12 @@ from django.template.loader import get_template
 from django.utils.safestring import mark_safe
 
 from aids.consultations import SaveResult, StepChanges, step_save, topic_order_set
-from aids.models import ItemRecord, PatientQuestion, UnderstandingAnswer, ValueRating
+from aids.models import ItemRecord, PatientQuestion, UnderstandingAnswer
 from aids.readmodel import last_time as readmodel_last_time
 from aids.frozen import frozen_rows, kept, private_copy
 from aids.readmodel import (
-    frozen_sections, frozen_topic_items, grid_answers, pain_sites, prefetch_references, sure_from,
+    QUESTIONS, UNDERSTANDING_ANSWERS, VALUE_RATINGS, frozen_sections, frozen_topic_items, grid_answers,
+    item_records, pain_sites, prefetch_references, sure_from,
 )
 from aids.translations import apply_translation
 from aids.vocabulary import (
@@ -100,10 +101,7 @@ class Page:
         return {}
 
     def _records(self, kind):
-        return {
-            r.item_id: r
-            for r in ItemRecord.objects.filter(consultation=self.consultation, kind=kind)
-        }
+        return {r.item_id: r for r in item_records(self.consultation.pk, kind)}
 
 
 class StartPage(Page):
@@ -394,7 +392,7 @@ class ValuesPage(Page):
         self.statements = frozen_rows(self.version, "value_statements")
         # Posted forms need no initial: the saved ratings are read only to be shown.
         self.ratings = {} if self.data is not None else {
-            r.statement_id: r for r in ValueRating.objects.filter(consultation=self.consultation)}
+            r.statement_id: r for r in VALUE_RATINGS.rows(self.consultation.pk)}
 
     has_forms = True  # the patient's own words, at least (no rating form is built to say so)
 
@@ -446,8 +444,7 @@ class QuestionsPage(Page):
     def load(self):
         self.understanding = frozen_rows(self.version, "understanding_questions")
         # Posted forms need no initial: what is saved is read only to be shown.
-        self.questions = [] if self.data is not None else list(
-            PatientQuestion.objects.filter(consultation=self.consultation))
+        self.questions = [] if self.data is not None else QUESTIONS.rows(self.consultation.pk)
 
 
     def build(self):
@@ -495,7 +492,7 @@ class QuestionsPage(Page):
 
     @cached_property
     def answers(self):
-        return {a.question_id: a for a in UnderstandingAnswer.objects.filter(consultation=self.consultation)}
+        return {a.question_id: a for a in UNDERSTANDING_ANSWERS.rows(self.consultation.pk)}
 
     def forms(self):
         return [*self.formset.forms, *(f for _q, f, _s in self.understanding_forms), self.sure]
@@ -545,8 +542,7 @@ class NextPage(Page):
     def context(self):
         c = self.consultation
         return {
-            "open_questions": list(PatientQuestion.objects.filter(
-                consultation=self.consultation, status=PatientQuestion.Status.OPEN)),
+            "open_questions": [q for q in QUESTIONS.rows(c.pk) if q.status == PatientQuestion.Status.OPEN],
             "sure_before": sure_from(c.sure_before),
             "sure_after": sure_from(c.sure_after),
         }
