@@ -245,3 +245,37 @@ def test_list_search_query_plan_ranges_over_the_search_index(clinician_client, c
         assert re.search(r"Index Cond: \(\(clinician_id = \d+\) AND .*>= 'B-1'.*< 'B-2'", plan), plan
     else:
         assert re.search(r"consultation_ref_search \(clinician_id=\? AND <expr>>\? AND <expr><\?\)", plan), plan
+
+
+# The rows as the template loop wrote them, before they were written directly.
+ROWS_LOOP = """{% load i18n %}{% for c in items %}
+  <li class="consultation-item">
+    <a href="{% if c.is_final or c.clinician_id != user.pk %}{% url 'consultation_record' c.pk %}{% else %}{% url 'consultation_resume' c.pk %}{% endif %}">
+      <span class="ref">{{ c.patient_ref }}</span>
+    </a>
+    <span class="meta">{{ c.record_id }}{% if c.clinician_id != user.pk %} &middot; {{ c.clinician.get_full_name|default:c.clinician.get_username }} {% translate "(your team)" %}{% endif %} &middot; {% blocktranslate with when=c.created_at|date:"j M Y, H:i" %}started {{ when }}{% endblocktranslate %} &middot; {{ c.get_status_display }} &middot; {% blocktranslate with number=c.version.number %}version {{ number }}{% endblocktranslate %}</span>
+  </li>
+  {% endfor %}"""
+
+
+@pytest.mark.parametrize("language", ["en-gb", "es"])
+def test_the_rows_write_what_the_template_loop_wrote(clinician, language):
+    from django.template import Context, Template
+    from django.test.html import parse_html
+    from django.utils import translation
+
+    published_aid()
+    other = make_user("colleague", first_name="Ána <b>", last_name="O'Neil")
+    nameless = make_user("nameless")
+    mine = make_consultations(clinician, ['P-1 <i>"x"</i> & ünï', "P-2"])
+    theirs = make_consultations(other, ["T-1"]) + make_consultations(nameless, ["N-1"])
+    Consultation.objects.filter(pk=mine[1].pk).update(status=Consultation.Status.FINAL)
+    items = list(Consultation.objects.select_related("clinician", "version").order_by("pk"))
+    with translation.override(language), timezone.override("Europe/Madrid"):
+        context = {"items": items, "user": clinician}
+        theirs_html = Template(ROWS_LOOP).render(Context(context))
+        mine_html = Template("{% load consultation_list %}{% consultation_items items user %}").render(
+            Context(context))
+
+    assert parse_html(mine_html) == parse_html(theirs_html), f"\nmine:\n{mine_html}\n\nloop:\n{theirs_html}"
+    assert "Ána &lt;b&gt; O&#x27;Neil" in mine_html and "nameless" in mine_html

@@ -244,14 +244,22 @@ def section_rows(version, translation_id, sections):
 
 class RadioWriter:
     """The ``radio_group`` fieldset for a page that shows saved answers (no form built,
-    so no errors)."""
+    so no errors): the choices' words are escaped once per page, not once per row
+    (``radio_markup`` below writes the same for a bound field, errors included)."""
 
     def __init__(self, choices, wrapper_class=""):
-        self.choices, self.wrapper_class = list(choices), wrapper_class
+        self.choices = [(plain_escape(value), plain_escape(label)) for value, label in choices]
+        self.wrapper_class = plain_escape(wrapper_class)
 
     def __call__(self, auto_id, name, label, value):
-        return radio_markup(auto_id, name, label, "" if value is None else str(value), self.choices,
-                            self.wrapper_class)
+        value = plain_escape(value)
+        buttons = "".join(
+            f'<div class="form-check"><input type="radio" class="form-check-input" name="{name}" '
+            f'value="{choice}" id="{auto_id}_{index}"{" checked" if choice == value else ""}>'
+            f'<label for="{auto_id}_{index}" class="form-check-label">{word}</label></div>'
+            for index, (choice, word) in enumerate(self.choices))
+        return (f'<div id="div_{auto_id}" class="mb-3 {self.wrapper_class}"><fieldset><legend '
+                f'class="form-label fs-6">{plain_escape(label)}</legend><div>{buttons}</div></fieldset></div>')
 
 
 def radio_markup(auto_id, name, label, value, choices, wrapper_class="", errors=()):
