@@ -268,7 +268,7 @@ def test_the_rows_write_what_the_template_loop_wrote(clinician, language):
     other = make_user("colleague", first_name="Ána <b>", last_name="O'Neil")
     nameless = make_user("nameless")
     mine = make_consultations(clinician, ['P-1 <i>"x"</i> & ünï', "P-2"])
-    theirs = make_consultations(other, ["T-1"]) + make_consultations(nameless, ["N-1"])
+    make_consultations(other, ["T-1"]), make_consultations(nameless, ["N-1"])
     Consultation.objects.filter(pk=mine[1].pk).update(status=Consultation.Status.FINAL)
     items = list(Consultation.objects.select_related("clinician", "version").order_by("pk"))
     with translation.override(language), timezone.override("Europe/Madrid"):
