@@ -76,7 +76,16 @@ class SessionStore(DatabaseSessionStore):
     25 microseconds on SQLite), which made a logged-in page cost twice an anonymous one.
     The same table, rows, expiry rule and writes as Django's; only the read differs."""
 
+    def load(self):
+        data = self._read_session_data()
+        return self.decode(data) if data is not None else {}
+
     def _get_session_from_db(self):
+        data = self._read_session_data()
+        return None if data is None else self.model(session_key=self.session_key, session_data=data)
+
+    def _read_session_data(self):
+        """The row's encoded data, or None (and no key) when there is no live row."""
         key = self.session_key
         if not key:
             self._session_key = None
@@ -91,4 +100,4 @@ class SessionStore(DatabaseSessionStore):
         if row is None:
             self._session_key = None
             return None
-        return self.model(session_key=key, session_data=row[0])
+        return row[0]

@@ -29,14 +29,26 @@ _CONTENT = {}
 _CONTENT_KEPT = 20_000
 
 
+def content_scope(version, translation_id):
+    """What content kept for ``version`` is kept under: the frozen version, its content
+    translation and the language (None for a draft, whose content is never kept).
+    Worked out once for a list of rows, not once per row."""
+    frozen = frozen_key(version)
+    return None if frozen is None else (frozen, translation_id, get_language())
+
+
 def content_html(version, translation_id, name, render):
     """``render()`` once per frozen version, content translation, language and ``name``
     (what is rendered: an item, the option grid for some options...). Content only:
     nothing about a consultation may go into what ``render`` writes."""
-    frozen = frozen_key(version)
-    if frozen is None:
+    return kept_html(content_scope(version, translation_id), name, render)
+
+
+def kept_html(scope, name, render):
+    """``content_html`` within a ``content_scope``."""
+    if scope is None:
         return render()
-    key = (frozen, translation_id, get_language(), name)
+    key = (*scope, name)
     found = _CONTENT.get(key)
     if found is None:
         if len(_CONTENT) >= _CONTENT_KEPT:
@@ -45,9 +57,9 @@ def content_html(version, translation_id, name, render):
     return found
 
 
-def _content(version, translation_id, kind, item, render):
+def _content(scope, kind, item, render):
     """``render(item)`` once per frozen version, translation, language and item."""
-    return content_html(version, translation_id, (kind, item.pk), lambda: render(item))
+    return kept_html(scope, (kind, item.pk), lambda: render(item))
 
 
 def note_label(kind):
@@ -154,20 +166,25 @@ class SavedFields:
 # --------------------------------------------------------------------------- the rows
 
 
-def _outcome_words(risk):
-    template = get_template("walkthrough/layers/outcome_content.html")
-
-    def render(item):
-        line, _marker, body = template.render({"item": item, "risk": risk}).partition("<!--body-->")
-        return line.strip(), body.strip()
-    return render
+def _benefit_words(item):
+    return _outcome_words(item, risk=False)
 
 
-def outcome_row(version, translation_id, item, fields, *, risk):
+def _risk_words(item):
+    return _outcome_words(item, risk=True)
+
+
+def _outcome_words(item, *, risk):
+    html = get_template("walkthrough/layers/outcome_content.html").render({"item": item, "risk": risk})
+    line, _marker, body = html.partition("<!--body-->")
+    return line.strip(), body.strip()
+
+
+def outcome_row(scope, item, fields, *, risk):
     """One benefit or risk: its line (how likely, how sure; risks: how serious, whether
     it lasts), everything else one activation away."""
-    line, body = _content(version, translation_id, "risk" if risk else "benefit", item,
-                          _outcome_words(risk))
+    line, body = (_content(scope, "risk", item, _risk_words) if risk
+                  else _content(scope, "benefit", item, _benefit_words))
     noted = (' &middot; <span class="layer-noted">' + conditional_escape(gettext("note written"))
              + "</span>") if fields.has_note else ""
     note = f'\n      <div class="layer-note">{fields.note}</div>' if fields.note else ""
@@ -182,10 +199,10 @@ def _criterion_words(item):
     return (str(conditional_escape(item.statement)), str(plain_paragraphs(item.explanation)))
 
 
-def criterion_row(version, translation_id, item, fields):
+def criterion_row(scope, item, fields):
     """One last-resort criterion: the point on one line, what it means one activation
     away, and what was said. Each is recorded on its own; nothing adds them up."""
-    statement, explanation = _content(version, translation_id, "criterion", item, _criterion_words)
+    statement, explanation = _content(scope, "criterion", item, _criterion_words)
     note = f'\n  <div class="layer-note">{fields.note}</div>' if fields.note else ""
     return (f'<li class="layer-item layer-criterion" id="item-{item.pk}">\n'
             f'  <details class="layer-detail"{" open" if fields.open else ""}>\n'
@@ -200,9 +217,9 @@ def _option_words(item):
             f'<p class="option-summary">{conditional_escape(summary)}</p>' if summary else "")
 
 
-def option_row(version, translation_id, item, fields):
+def option_row(scope, item, fields):
     """One option to pick for the side-by-side grid, with the clinician's note and tick."""
-    name, summary = _content(version, translation_id, "option", item, _option_words)
+    name, summary = _content(scope, "option", item, _option_words)
     note = ""
     if fields.note:
         written = (' <span class="layer-noted">' + conditional_escape(gettext("(note written)"))
@@ -219,16 +236,16 @@ def option_row(version, translation_id, item, fields):
             f"    </div>\n    {summary}{note}\n  </div>\n  {fields.discussed}\n</li>\n")
 
 
-ROWS = {ItemRecord.Kind.BENEFIT: lambda v, t, item, f: outcome_row(v, t, item, f, risk=False),
-        ItemRecord.Kind.RISK: lambda v, t, item, f: outcome_row(v, t, item, f, risk=True),
+ROWS = {ItemRecord.Kind.BENEFIT: lambda scope, item, f: outcome_row(scope, item, f, risk=False),
+        ItemRecord.Kind.RISK: lambda scope, item, f: outcome_row(scope, item, f, risk=True),
         ItemRecord.Kind.CRITERION: criterion_row,
         ItemRecord.Kind.OPTION: option_row}
 
 
 def rows_html(version, translation_id, kind, rows):
     """The rows ``[(item, Fields)]`` of one list, as one piece of HTML."""
-    row = ROWS[kind]
-    return mark_safe("".join(row(version, translation_id, item, fields) for item, fields in rows))
+    row, scope = ROWS[kind], content_scope(version, translation_id)
+    return mark_safe("".join(row(scope, item, fields) for item, fields in rows))
 
 
 def _section_words(section):
@@ -238,7 +255,8 @@ def _section_words(section):
 def section_rows(version, translation_id, sections):
     """The "about" sections, each its heading and one sentence with the whole text one
     activation away: content only, so each is written once per process."""
-    return mark_safe("".join(_content(version, translation_id, "section", section, _section_words)
+    scope = content_scope(version, translation_id)
+    return mark_safe("".join(_content(scope, "section", section, _section_words)
                              for section in sections))
 
 
