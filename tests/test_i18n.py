@@ -110,6 +110,27 @@ def test_the_trimmed_catalogues_translate_every_word_as_djangos_chain_does(code)
             assert trimmed.gettext(word) == untrimmed.gettext(word), word
 
 
+LOOKUPS = {"gettext", "gettext_lazy", "_", "ngettext", "ngettext_lazy", "pgettext", "pgettext_lazy"}
+
+
+def test_no_word_is_looked_up_inside_an_f_string():
+    """xgettext (makemessages) reads no f-string: a word looked up inside one never
+    reaches the catalogues, and the patient's language shows it in English. The frame of
+    the step pages lost its Spanish that way once; so had three error messages."""
+    import ast
+
+    inside = []
+    for path in sorted((ROOT / "aids").rglob("*.py")) + sorted((ROOT / "sdm").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.JoinedStr):
+                for call in ast.walk(node):
+                    name = getattr(call, "func", None)
+                    name = getattr(name, "id", getattr(name, "attr", None))
+                    if isinstance(call, ast.Call) and name in LOOKUPS:
+                        inside.append(f"{path.relative_to(ROOT)}:{call.lineno}")
+    assert not inside, inside
+
+
 def polib_placeholders(text):
     import re
 
@@ -229,6 +250,20 @@ def test_the_topic_pages_introduction_is_in_the_patients_language(clinician_clie
 
     assert words in text
     assert "Every figure is out of 100 people" not in text
+
+
+def test_the_frame_of_the_patient_view_is_in_the_patients_language(clinician_client, consultation):
+    press_language(clinician_client, consultation, "decision", "es")
+    patient_view(clinician_client, consultation)
+
+    html = clinician_client.get(step_url(consultation, "about")).content.decode()
+    text = visible_text(html)
+
+    for words in ("Todos los pasos", "Pasos", "Referencia del paciente", "Idioma del paciente"):
+        assert words in text, words
+    assert 'aria-label="Pasos de la consulta"' in html
+    for words in ("All steps", "Patient reference", "Steps of the consultation"):
+        assert words not in html, words
 
 
 def test_the_clinicians_view_stays_in_the_sites_language(clinician_client, consultation):

@@ -2,6 +2,8 @@
 builds no form, yet writes exactly what its forms would, and an aid ten times the size
 costs the rows, not ten times the page."""
 
+import datetime
+
 import pytest
 from django.test.utils import CaptureQueriesContext
 from django.db import connection
@@ -163,3 +165,152 @@ def test_the_summary_lists_write_what_the_template_loops_wrote(clinician, patien
     assert squeeze(Template(SUMMARY_TAGS).render(Context(context))) == squeeze(
         Template(SUMMARY_LOOPS).render(Context(context)))
     assert "Worried about not noticing burns." in Template(SUMMARY_TAGS).render(Context(context)) or patient_view
+
+
+# The summary (review and record pages) as its templates wrote it, before it was written
+# directly (walkthrough/partials/summary.html with sure_result.html inlined).
+SUMMARY_TEMPLATE = """{% load i18n %}{% load aid_display summary_lists %}
+<section class="summary-block" aria-labelledby="sum-details">
+  <h2 id="sum-details">{% translate "The consultation" %}</h2>
+  <dl class="summary-facts">
+    <dt>{% translate "Patient reference" %}</dt><dd>{{ consultation.patient_ref }}</dd>
+    <dt>{% translate "Record" %}</dt><dd>{{ data.record_id }}</dd>
+    <dt>{% translate "Clinician" %}</dt><dd>{{ data.clinician }}</dd>
+    <dt>{% translate "Started" %}</dt><dd>{{ data.started_at|date:"j F Y, H:i" }}</dd>
+    <dt>{% translate "Who was present" %}</dt><dd class="keep-lines">{% if data.present %}{{ data.present|join:", " }}{% else %}{% translate "Not recorded" %}{% endif %}</dd>
+    <dt>{% translate "Language" %}</dt><dd>{{ consultation.language }}</dd>
+    <dt>{% translate "Where the pain is" %}</dt><dd>{{ data.sites.text }}</dd>
+    <dt>{% translate "Cancer pain" %}</dt><dd>{% if consultation.cancer_pain %}{{ consultation.get_cancer_pain_display }}{% else %}{% translate "Not recorded" %}{% endif %}</dd>
+    {% if data.follows %}<dt>{% translate "Earlier visit" %}</dt><dd>{{ data.follows.line }}</dd>{% endif %}
+    <dt>{% translate "Content shown" %}</dt><dd>{% blocktranslate with title=data.version.title number=data.version.number %}{{ title }}, version {{ number }}{% endblocktranslate %}{% if data.version.short_digest %} {% blocktranslate with digest=data.version.short_digest %}(content digest {{ digest }}){% endblocktranslate %}{% endif %}</dd>
+    <dt>{% translate "Order of topics" %}</dt><dd>{% for t in data.all_topics %}{{ t.title }}{% if t.skipped %} {% translate "(skipped)" %}{% endif %}{% if not forloop.last %}{% translate ", then " %}{% endif %}{% endfor %}</dd>
+  </dl>
+  <p class="summary-disclaimer">{% translate "This record summarises a discussion. It recommends no treatment." %}</p>
+</section>
+
+<section class="summary-block not-discussed" aria-labelledby="sum-not">
+  <h2 id="sum-not">{% translate "Not discussed" %}</h2>
+  {% for row in data.not_discussed %}
+  <h3 class="h5">{{ row.heading }}</h3>
+  <ul>{{ row.labels|list_items }}</ul>
+  {% empty %}<p>{% translate "Every topic and every item was marked as discussed." %}</p>
+  {% endfor %}
+</section>
+
+<section class="summary-block" aria-labelledby="sum-sure">
+  <h2 id="sum-sure">{% translate "The SURE questions" %}</h2>
+  {% translate "At the start" as at_start %}{% translate "After the discussion" as after %}
+  {% with sure=data.sure_before heading=at_start %}<div class="sure-result">
+  <h3 class="h5">{{ heading }}</h3>
+  {% if sure.answered %}
+  <ul class="sure-answers">
+    {% for letter, text, answer in sure.rows %}<li>{{ text }} <strong>{% if answer == "yes" %}{% translate "Yes" %}{% elif answer == "no" %}{% translate "No" %}{% else %}{% translate "Not answered" %}{% endif %}</strong></li>{% endfor %}
+  </ul>
+  {% endif %}
+  {% if sure.conflict %}
+  <p class="sure-conflict"><strong>{{ sure.summary }}.</strong> {% translate "This is information for both of you to talk about, not a verdict." %}</p>
+  {% else %}
+  <p>{{ sure.summary }}.</p>
+  {% endif %}
+</div>
+{% endwith %}
+  {% with sure=data.sure_after heading=after %}<div class="sure-result">
+  <h3 class="h5">{{ heading }}</h3>
+  {% if sure.answered %}
+  <ul class="sure-answers">
+    {% for letter, text, answer in sure.rows %}<li>{{ text }} <strong>{% if answer == "yes" %}{% translate "Yes" %}{% elif answer == "no" %}{% translate "No" %}{% else %}{% translate "Not answered" %}{% endif %}</strong></li>{% endfor %}
+  </ul>
+  {% endif %}
+  {% if sure.conflict %}
+  <p class="sure-conflict"><strong>{{ sure.summary }}.</strong> {% translate "This is information for both of you to talk about, not a verdict." %}</p>
+  {% else %}
+  <p>{{ sure.summary }}.</p>
+  {% endif %}
+</div>
+{% endwith %}
+</section>
+
+{% for t in data.all_topics %}
+<section class="summary-block" aria-labelledby="sum-{{ t.key }}">
+  <h2 id="sum-{{ t.key }}">{{ t.title }}{% if t.skipped %} <span class="tag">{% translate "skipped" %}</span>{% endif %}</h2>
+  <ul class="summary-items">
+    {% summary_items t data patient_view %}
+  </ul>
+</section>
+{% endfor %}
+
+<section class="summary-block" aria-labelledby="sum-values">
+  <h2 id="sum-values">{% translate "What matters to the patient" %}</h2>
+  <p>{% translate "Each consideration, with the patient's answer as given (0 = not at all, 4 = very much)." %}</p>
+  <ul class="summary-items">
+    {% value_items data.values %}
+  </ul>
+  <h3 class="h5">{% translate "In the patient's own words" %}</h3>
+  {% if consultation.values_own_words %}<p class="keep-lines">{{ consultation.values_own_words }}</p>{% else %}<p>{% translate "Nothing recorded." %}</p>{% endif %}
+</section>
+
+<section class="summary-block" aria-labelledby="sum-questions">
+  <h2 id="sum-questions">{% translate "Questions and understanding" %}</h2>
+  {% if data.questions %}
+  <ol class="summary-items">
+    {% for q in data.questions %}
+    <li><p class="keep-lines"><strong>{{ q.question }}</strong></p>{% if q.answer %}<p class="keep-lines">{% translate "Answer:" %} {{ q.answer }}</p>{% endif %}<p>{{ q.get_status_display }}</p></li>
+    {% endfor %}
+  </ol>
+  {% else %}<p>{% translate "No questions recorded." %}</p>{% endif %}
+  {% if data.understanding %}
+  <h3 class="h5">{% translate "Checking understanding" %}</h3>
+  <ul class="summary-items">
+    {% understanding_items data.understanding %}
+  </ul>
+  {% endif %}
+</section>
+
+<section class="summary-block" aria-labelledby="sum-next">
+  <h2 id="sum-next">{% translate "Next steps" %}</h2>
+  <dl class="summary-facts">
+    <dt>{% translate "Where the patient stands" %}</dt><dd>{% if data.position_text %}{{ data.position_text }}{% else %}{% translate "Not recorded" %}{% endif %}</dd>
+    <dt>{% translate "In their own words" %}</dt><dd class="keep-lines">{% if consultation.position_words %}{{ consultation.position_words }}{% else %}{% translate "Nothing recorded" %}{% endif %}</dd>
+    {% if consultation.preference_words %}<dt>{% translate "Preference stated, in the patient's words" %}</dt><dd class="keep-lines">{{ consultation.preference_words }}</dd>{% endif %}
+    <dt>{% translate "Agreed next steps" %}</dt><dd class="keep-lines">{% if consultation.next_steps %}{{ consultation.next_steps }}{% else %}{% translate "Nothing recorded" %}{% endif %}</dd>
+    <dt>{% translate "Follow-up date" %}</dt><dd>{% if consultation.follow_up_on %}{{ consultation.follow_up_on|date:"j F Y" }}{% else %}{% translate "None set" %}{% endif %}</dd>
+  </dl>
+  {% if data.open_questions_text %}<p>{% blocktranslate with questions=data.open_questions_text %}Questions still open: {{ questions }}.{% endblocktranslate %}</p>{% endif %}
+</section>"""
+
+
+@pytest.mark.parametrize("patient_view", [False, True])
+@pytest.mark.parametrize("filled", [False, True])
+@pytest.mark.parametrize("language", ["en-gb", "es"])
+def test_the_summary_writes_what_its_templates_wrote(clinician, patient_view, filled, language):
+    from django.template import Context, Template
+    from django.test.html import parse_html
+    from django.utils import translation
+
+    from aids.consultations import consultation_start
+    from aids.models import Consultation, PatientQuestion
+    from aids.readmodel import record_data
+    from browser_support import filled_consultation, load_real_aid
+
+    load_real_aid()
+    if filled:
+        consultation = filled_consultation(clinician)
+        Consultation.objects.filter(pk=consultation.pk).update(
+            preference_words='Wants <b>"time"</b> & more', position_words="Unsure\nstill",
+            follow_up_on=datetime.date(2027, 3, 4), cancer_pain="yes",
+            present=["patient", "family"], present_other="A & B <c>", skipped_topics=["criteria"],
+            sure_before={"sure": "yes", "understand": "no"})
+        PatientQuestion.objects.create(consultation=consultation, question="Q <1>?", answer="A & 1", order=0)
+        PatientQuestion.objects.create(consultation=consultation, question="Q2", order=1)
+        consultation = Consultation.objects.get(pk=consultation.pk)
+    else:
+        consultation = consultation_start(clinician=clinician, patient_ref='P <"x"> & ünï')
+    with translation.override(language):
+        data = record_data(consultation=consultation)
+        context = {"data": data, "consultation": consultation, "patient_view": patient_view}
+        theirs = Template("{% load i18n aid_display summary_lists %}" + SUMMARY_TEMPLATE).render(Context(context))
+        mine = Template("{% load summary_lists %}{% record_summary %}").render(Context(context))
+
+    assert parse_html(mine) == parse_html(theirs), f"\nmine:\n{mine}\n\ntemplate:\n{theirs}"
+    if filled:
+        assert "Wants &lt;b&gt;&quot;time&quot;&lt;/b&gt; &amp; more" in mine and "Q &lt;1&gt;?" in mine

@@ -544,7 +544,8 @@ def questions(ctx):
         story.append(KeepTogether(asked[:1]))
         story += asked[1:]
         if q.answer.strip():
-            story += paragraphs(q.answer, s["quote"], prefix=f"<b>{esc(gettext('Answer:'))}</b> ")
+            answer = esc(gettext("Answer:"))
+            story += paragraphs(q.answer, s["quote"], prefix=f"<b>{answer}</b> ")
         else:
             story.append(Paragraph(esc(gettext("No answer recorded.")), s["quote"]))
     return story

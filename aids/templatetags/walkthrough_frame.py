@@ -41,14 +41,16 @@ def consultation_bar_html(*, consultation, version, patient_view, path, form_id=
                           language_switch=False, demo_in_bar=False, csrf_token=None):
     content = gettext("%(title)s, version %(number)s") % {
         "title": plain_escape(version.title), "number": plain_escape(version.number)}
+    # Words are looked up outside f-strings: xgettext (makemessages) reads no f-string.
+    reference, record, shown = gettext("Patient reference"), gettext("Record"), gettext("Content")
     parts = [
         '<div class="consultation-bar">\n  <p class="consultation-id mb-0">\n'
-        f'    <span class="label">{plain_escape(gettext("Patient reference"))}</span> '
+        f'    <span class="label">{plain_escape(reference)}</span> '
         f"<strong>{plain_escape(consultation.patient_ref)}</strong>\n"
         '    <span class="sep" aria-hidden="true">&middot;</span>\n'
-        f'    <span class="label">{plain_escape(gettext("Record"))}</span> {plain_escape(consultation.record_id)}\n'
+        f'    <span class="label">{plain_escape(record)}</span> {plain_escape(consultation.record_id)}\n'
         '    <span class="sep" aria-hidden="true">&middot;</span>\n'
-        f'    <span class="label">{plain_escape(gettext("Content"))}</span> {content}\n'
+        f'    <span class="label">{plain_escape(shown)}</span> {content}\n'
         '  </p>\n  <div class="view-switch">\n    ',
     ]
     target, words = ("clinician", gettext("Switch to clinician view")) if patient_view else (
@@ -61,8 +63,8 @@ def consultation_bar_html(*, consultation, version, patient_view, path, form_id=
                      f"{plain_escape(words)}</a>")
     # Pages with the list of steps say it there, where it adds no line to the page.
     if demo_in_bar and version.unreviewed_demo:
-        parts.append(f'\n    <strong class="demo-label">'
-                     f'{plain_escape(gettext("Demo content, not yet clinically reviewed"))}</strong>')
+        demo = plain_escape(gettext("Demo content, not yet clinically reviewed"))
+        parts.append(f'\n    <strong class="demo-label">{demo}</strong>')
     if language_switch and patient_view and not consultation.is_final:
         parts.append(_language_switch(consultation, path, form_id, csrf_token))
     parts.append("\n  </div>")
@@ -118,18 +120,21 @@ def step_nav(context, form_id=""):
 
 def step_nav_html(*, nav, number, total, version, consultation, form_id=""):
     steps = step_list_html(nav, form_id, consultation)
-    demo = (f'\n  <p class="demo-label demo-note"><strong>'
-            f'{plain_escape(gettext("Demo content, not yet clinically reviewed"))}</strong></p>'
+    demo = ('\n  <p class="demo-label demo-note"><strong>'
+            + plain_escape(gettext("Demo content, not yet clinically reviewed")) + "</strong></p>"
             if version.unreviewed_demo else "")
+    label, all_steps, jump, heading = (plain_escape(w) for w in (
+        gettext("Steps of the consultation"), gettext("All steps"), gettext("(jump to a step)"),
+        gettext("Steps")))
     return mark_safe(
-        f'<nav class="step-nav" aria-label="{plain_escape(gettext("Steps of the consultation"))}">\n'
+        f'<nav class="step-nav" aria-label="{label}">\n'
         f'  <progress class="step-progress" max="{plain_escape(total)}" value="{plain_escape(number or 0)}" '
         f'aria-hidden="true"></progress>{demo}\n'
         '  <details class="step-list-toggle d-lg-none">\n'
-        f'    <summary>{plain_escape(gettext("All steps"))} <span class="visually-hidden">'
-        f'{plain_escape(gettext("(jump to a step)"))}</span></summary>\n    {steps}\n  </details>\n'
+        f'    <summary>{all_steps} <span class="visually-hidden">'
+        f'{jump}</span></summary>\n    {steps}\n  </details>\n'
         '  <div class="d-none d-lg-block">\n'
-        f'    <h2 class="step-list-heading">{plain_escape(gettext("Steps"))}</h2>\n    {steps}\n  </div>\n'
+        f'    <h2 class="step-list-heading">{heading}</h2>\n    {steps}\n  </div>\n'
         "</nav>")
 
 
@@ -160,7 +165,7 @@ def step_list_html(nav, form_id, consultation):
             href = reverse("consultation_step", args=[consultation.pk, step.key])
             link = f'<a class="step-entry-link" href="{plain_escape(href)}">{title}</a>'
         if entry["skipped"] and not skipped_tag:
-            skipped_tag = f'<span class="step-entry-tag">{plain_escape(gettext("skipped"))}</span>'
+            skipped_tag = '<span class="step-entry-tag">' + plain_escape(gettext("skipped")) + "</span>"
         tag = skipped_tag if entry["skipped"] else ""
         entries.append(
             f'\n  <li class="{classes}">\n    <span class="step-entry-number" aria-hidden="true">'

@@ -331,7 +331,7 @@ def _answer(request, outcome):
         if autosave:
             return JsonResponse(
                 {"saved": False, "conflict": True, "revision": outcome.revision,
-                 "message": f"{CONFLICT_MESSAGE} {_('Press Save to see both versions.')}"},
+                 "message": " ".join([str(CONFLICT_MESSAGE), _("Press Save to see both versions.")])},
                 status=409,
             )
         return _render_step(request, page.consultation, page, revision=outcome.revision,
@@ -482,8 +482,8 @@ def finalize(request, pk):
         raise Http404("No such consultation.") from None
     except RecordNotGenerated as exc:
         then = _("Try again, and tell IT if it happens again.") if exc.retry else ""
-        messages.error(request, f"{exc} {_('Nothing was finalized; the consultation is unchanged.')} "
-                                f"{then}".strip())
+        unchanged = _("Nothing was finalized; the consultation is unchanged.")
+        messages.error(request, f"{exc} {unchanged} {then}".strip())
         return redirect(_step_url(consultation, "review"))
     if newly:
         messages.success(request, _("The record is final. Corrections can be added as dated addenda."))
@@ -574,7 +574,8 @@ def addendum(request, pk):
         except ValidationError as exc:
             form.add_error(None, exc)
         except RecordNotGenerated as exc:
-            form.add_error(None, f"{exc} {_('The addendum was not added; your text is kept below.')}")
+            kept = _("The addendum was not added; your text is kept below.")
+            form.add_error(None, f"{exc} {kept}")
         else:
             stash_clear(request, reverse("consultation_record", args=[pk]))
             messages.success(request, _("The addendum was added."))
