@@ -108,3 +108,39 @@ def test_the_management_form_is_what_django_writes(data, damaged):
 
     assert parse_html(mine) == parse_html(theirs), f"\nmine:\n{mine}\n\ndjango:\n{theirs}"
     assert ("errorlist" in mine) == damaged  # a damaged post shows Django's messages
+
+
+# The topic cards as the template loop wrote them, before they were written directly.
+CARDS_LOOP = """{% load i18n form_fields %}  {% for card in cards %}
+  <li class="topic-card" data-topic="{{ card.step.key }}" data-title="{{ card.step.title }}">
+    
+    <h2 class="topic-card-title" id="card-{{ card.step.key }}" tabindex="-1">{{ card.step.title }}</h2>
+    <p>{{ card.summary }}</p>
+    {% form_field card.field %}
+    <div class="topic-card-moves">
+      <button type="submit" name="move" value="up:{{ card.step.key }}" data-move="up" class="btn btn-outline-secondary"{% if card.first %} disabled{% endif %}>{% translate "Move up" %}<span class="visually-hidden">: {{ card.step.title }}</span></button>
+      <button type="submit" name="move" value="down:{{ card.step.key }}" data-move="down" class="btn btn-outline-secondary"{% if card.last %} disabled{% endif %}>{% translate "Move down" %}<span class="visually-hidden">: {{ card.step.title }}</span></button>
+    </div>
+  </li>
+  {% endfor %}"""
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("posted", [False, True])
+def test_the_topic_cards_are_what_the_loop_wrote(clinician, posted):
+    from aids.consultations import consultation_start
+    from aids.walkthrough.pages import PAGES
+
+    version = make_published()
+    consultation = consultation_start(clinician=clinician, patient_ref="P-1", aid_slug=version.aid.slug)
+    data = {"topics-order": "risks,benefits", "topics-skip_criteria": "on"} if posted else None
+    page = PAGES["topics"](consultation, data=data)
+    if posted:
+        page.is_valid()
+    cards = page.context()["cards"]
+    theirs = Template(CARDS_LOOP).render(Context({"cards": cards}))
+    mine = Template("{% load form_fields %}{% topic_cards cards %}").render(Context({"cards": cards}))
+
+    assert parse_html(mine) == parse_html(theirs), f"\nmine:\n{mine}\n\nloop:\n{theirs}"
+    assert mine.count('class="topic-card"') == 4 and mine.count(" disabled") == 2
+    assert (" checked" in mine) == posted  # the skipped topic ticked

@@ -52,6 +52,10 @@ def test_the_review_lists_links_to_each_step(clinician_client):
     assert [e[2] for e in listed].count("current") == 1 and listed[-1][2] == "current"
     hrefs = re.findall(r'<a class="step-entry-link" href="([^"]+)">', html)
     assert len(hrefs) == 2 * 11
+    from aids.vocabulary import all_steps
+
+    steps = [s.key for s in all_steps(consultation) if s.key != "review"]  # in the walkthrough's order
+    assert hrefs[:11] == [step_url(consultation, key) for key in steps]
     assert all(clinician_client.get(href).status_code == 200 for href in hrefs[:11])
 
 

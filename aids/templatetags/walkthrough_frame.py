@@ -22,6 +22,7 @@ from aids.walkthrough.rows import plain_escape
 register = template.Library()
 
 
+_KEY = "step-key-here"  # a slug no step has, to put each step's key in its place
 _TITLES = {}  # language -> {step key: the neutral title, escaped}
 
 
@@ -142,6 +143,8 @@ def step_list_html(nav, form_id, consultation):
     """The list of steps. Each entry is the current step, a button that posts the
     step's form and goes on (``form_id``: nothing typed is lost), or a link."""
     this_step, skipped_tag = plain_escape(gettext("(this step)")), ""
+    # Every link is the same URL but for the step's key: reversed once, not per step.
+    href = plain_escape(reverse("consultation_step", args=[consultation.pk, _KEY])) if not form_id else ""
     titles = _TITLES.setdefault(get_language(), {})
     entries = []
     for entry in nav:
@@ -162,8 +165,7 @@ def step_list_html(nav, form_id, consultation):
             link = (f'<button type="submit" form="{plain_escape(form_id)}" name="nav" '
                     f'value="goto:{plain_escape(step.key)}" class="step-entry-link">{title}</button>')
         else:
-            href = reverse("consultation_step", args=[consultation.pk, step.key])
-            link = f'<a class="step-entry-link" href="{plain_escape(href)}">{title}</a>'
+            link = f'<a class="step-entry-link" href="{href.replace(_KEY, plain_escape(step.key))}">{title}</a>'
         if entry["skipped"] and not skipped_tag:
             skipped_tag = '<span class="step-entry-tag">' + plain_escape(gettext("skipped")) + "</span>"
         tag = skipped_tag if entry["skipped"] else ""
