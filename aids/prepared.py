@@ -19,9 +19,10 @@ from dataclasses import dataclass
 from django.db import connections
 from django.db.models.query import get_related_populators
 
-# A primary key no row has, to find the parameter to swap in the compiled query.
-_SENTINEL = -7_301_955_123_457
-_BIGINT = 2**63
+# How far below the key column's largest value the placeholder key is, to find the
+# parameter to swap in the compiled query (within the column's range: PostgreSQL's
+# integer keys are 32 bits, and the ORM answers no rows for a key past them).
+_BELOW_LARGEST = 7_301
 
 
 class PreparedQuery:
@@ -34,11 +35,18 @@ class PreparedQuery:
         self._compiled = weakref.WeakKeyDictionary()  # connection -> _Compiled
 
     def _compile(self, alias):
-        queryset = self.build().filter(**{self.field: _SENTINEL})
+        queryset = self.build()
+        opts = queryset.model._meta
+        field = opts.pk if self.field == "pk" else opts.get_field(self.field)
+        if field.is_relation:
+            field = field.target_field
+        low, high = connections[alias].ops.integer_field_range(field.get_internal_type())
+        sentinel = high - _BELOW_LARGEST
+        queryset = queryset.filter(**{self.field: sentinel})
         compiler = queryset.query.get_compiler(using=alias)
         sql, params = compiler.as_sql()
         params = list(params)
-        positions = [n for n, value in enumerate(params) if value == _SENTINEL]
+        positions = [n for n, value in enumerate(params) if value == sentinel]
         if len(positions) != 1:
             raise ValueError("The prepared query must have exactly one parameter for its key.")
         # What the ORM works out again for every query it runs (the converters alone
@@ -46,7 +54,7 @@ class PreparedQuery:
         select, klass_info = compiler.select, compiler.klass_info
         first, last = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
         return _Compiled(
-            compiler=compiler, sql=sql, params=params, index=positions[0],
+            compiler=compiler, sql=sql, params=params, index=positions[0], low=low, high=high,
             converters=compiler.get_converters([s[0] for s in select]),
             model=klass_info["model"], first=first, last=last,
             init_list=[column[0].target.attname for column in select[first:last]],
@@ -58,12 +66,12 @@ class PreparedQuery:
             value = int(value)
         except (TypeError, ValueError):
             return []
-        if not -_BIGINT <= value < _BIGINT:  # the ORM answers "no rows" too
-            return []
         connection = connections[using]
         compiled = self._compiled.get(connection)
         if compiled is None:
             compiled = self._compiled[connection] = self._compile(using)
+        if not compiled.low <= value <= compiled.high:  # past the column's range: the ORM finds none too
+            return []
         params = compiled.params.copy()
         params[compiled.index] = value
         # The compiled SQL, through the connection's cursor as the ORM runs it (so the
@@ -105,6 +113,8 @@ class _Compiled:
     sql: str
     params: list
     index: int
+    low: int
+    high: int
     converters: dict
     model: type
     first: int

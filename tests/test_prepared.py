@@ -133,3 +133,14 @@ def test_no_rows_for_a_key_that_is_none(clinician, key):
     from aids.readmodel import ITEM_RECORDS
 
     assert ITEM_RECORDS.rows(key) == [] and ITEM_RECORDS.first(key) is None
+
+
+@pytest.mark.parametrize("pk", [2**31, 2**31 - 1, -(2**31) - 1, 2**40, 2**63 - 1])
+def test_the_user_read_answers_none_past_its_key_column(clinician, pk):
+    """auth_user's key is 32 bits on PostgreSQL (the consultation's 64): a key past the
+    column is no user, as the ORM answers, not a database error."""
+    from aids.accounts.backends import _USER
+
+    assert _USER.get(pk) is None
+    assert _USER.get(clinician.pk).get_username() == clinician.get_username()
+    assert fields(_USER.get(clinician.pk)) == fields(type(clinician).objects.get(pk=clinician.pk))

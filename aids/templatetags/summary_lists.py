@@ -14,6 +14,7 @@ from django.template.defaultfilters import date as date_filter
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
+from aids.walkthrough.rows import content_scope, kept_html
 from aids.walkthrough.rows import plain_escape as escape
 
 register = template.Library()
@@ -34,14 +35,11 @@ def summary_items(topic, data, patient_view):
     not_chosen = "; " + gettext("not chosen to look at")
     note_label = gettext("What was said") if topic.key == "criteria" else gettext("Notes")
     options = topic.key == "alternatives"
+    # Each item's name (and figure) is content: written once per version and language.
+    scope = content_scope(data.version, data.translation.pk if data.translation else None)
     lines = []
     for item in topic.items:
-        name = escape(item.label)
-        if outcome:
-            obj = item.obj
-            name = f"{name}: {escape(obj.frequency_text())}"
-            if obj.time_frame:
-                name = f"{name} ({escape(obj.time_frame)})"
+        name = kept_html(scope, ("summary-name", topic.key, item.obj.pk), lambda item=item: _name(item, outcome))
         status = discussed if item.discussed else not_discussed
         if tailored and not item.relevant:
             status += other
@@ -53,6 +51,16 @@ def summary_items(topic, data, patient_view):
         lines.append(f'\n    <li>\n      <span class="item-name">{name}</span>\n'
                      f'      <span class="item-status">{status}</span>{note}\n    </li>')
     return mark_safe("".join(lines) + "\n    ")
+
+
+def _name(item, outcome):
+    name = escape(item.label)
+    if outcome:
+        obj = item.obj
+        name = f"{name}: {escape(obj.frequency_text())}"
+        if obj.time_frame:
+            name = f"{name} ({escape(obj.time_frame)})"
+    return name
 
 
 @register.filter

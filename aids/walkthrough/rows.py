@@ -14,6 +14,7 @@ may hold ten times the bundled one's items, so a row must cost next to nothing:
   (``Fields.from_form``), errors and all.
 """
 
+import html
 from dataclasses import dataclass
 
 from django.template.loader import get_template
@@ -120,12 +121,9 @@ class Fields:
         return fields
 
 
-_ESCAPES = {ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;", ord('"'): "&quot;", ord("'"): "&#x27;"}
-
-
 def plain_escape(text):
     """``django.utils.html.escape`` without its lazy-string wrapper (plain str in, str out)."""
-    return str(text).translate(_ESCAPES)
+    return html.escape(str(text))  # what Django's escape does inside (str.translate is slower)
 
 
 class SavedFields:
