@@ -11,6 +11,7 @@ them, unescaped.
 
 from django import template
 from django.template.defaultfilters import date as date_filter
+from django.utils.functional import Promise
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
@@ -69,19 +70,37 @@ def list_items(labels):
     return mark_safe("".join(f"<li>{escape(label)}</li>" for label in labels))
 
 
+class _Words:
+    """Escapes the fixed words many rows repeat ("Not rated", "4 - Very much", "True"),
+    which stay lazy in the read model (the patient copy draws them in its own language):
+    each looked up once per list, not once per row."""
+
+    def __init__(self):
+        self.seen = {}  # id of the lazy word -> (the word, kept alive; escaped)
+
+    def __call__(self, value):
+        if not isinstance(value, Promise):
+            return escape(value)
+        found = self.seen.get(id(value))
+        if found is None:
+            found = self.seen[id(value)] = (value, escape(value))
+        return found[1]
+
+
 @register.simple_tag
 def value_items(values):
+    words = _Words()
     return mark_safe("".join(
         f'\n    <li><span class="item-name">{escape(v.statement.text)}</span> '
-        f'<span class="rating-echo">{escape(v.rating)}</span></li>' for v in values) + "\n    ")
+        f'<span class="rating-echo">{words(v.rating)}</span></li>' for v in values) + "\n    ")
 
 
 @register.simple_tag
 def understanding_items(understanding):
-    given = gettext("Answer given:")
+    given, words = gettext("Answer given:"), _Words()
     return mark_safe("".join(
         f"\n    <li>{escape(u.question.statement)} <strong>{given + ' ' if u.answered else ''}"
-        f"{escape(u.answer)}</strong></li>" for u in understanding) + "\n    ")
+        f"{words(u.answer)}</strong></li>" for u in understanding) + "\n    ")
 
 
 def _or(value, words):
