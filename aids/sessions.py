@@ -80,10 +80,6 @@ class SessionStore(DatabaseSessionStore):
         data = self._read_session_data()
         return self.decode(data) if data is not None else {}
 
-    def _get_session_from_db(self):
-        data = self._read_session_data()
-        return None if data is None else self.model(session_key=self.session_key, session_data=data)
-
     def _read_session_data(self):
         """The row's encoded data, or None (and no key) when there is no live row."""
         key = self.session_key

@@ -169,6 +169,20 @@ def test_the_summary_lists_write_what_the_template_loops_wrote(clinician, patien
 
 # The summary (review and record pages) as its templates wrote it, before it was written
 # directly (walkthrough/partials/summary.html with sure_result.html inlined).
+SURE_RESULT = """<div class="sure-result">
+  <h3 class="h5">{{ heading }}</h3>
+  {% if sure.answered %}
+  <ul class="sure-answers">
+    {% for letter, text, answer in sure.rows %}<li>{{ text }} <strong>{% if answer == "yes" %}{% translate "Yes" %}{% elif answer == "no" %}{% translate "No" %}{% else %}{% translate "Not answered" %}{% endif %}</strong></li>{% endfor %}
+  </ul>
+  {% endif %}
+  {% if sure.conflict %}
+  <p class="sure-conflict"><strong>{{ sure.summary }}.</strong> {% translate "This is information for both of you to talk about, not a verdict." %}</p>
+  {% else %}
+  <p>{{ sure.summary }}.</p>
+  {% endif %}
+</div>
+"""
 SUMMARY_TEMPLATE = """{% load i18n %}{% load aid_display summary_lists %}
 <section class="summary-block" aria-labelledby="sum-details">
   <h2 id="sum-details">{% translate "The consultation" %}</h2>
@@ -200,34 +214,8 @@ SUMMARY_TEMPLATE = """{% load i18n %}{% load aid_display summary_lists %}
 <section class="summary-block" aria-labelledby="sum-sure">
   <h2 id="sum-sure">{% translate "The SURE questions" %}</h2>
   {% translate "At the start" as at_start %}{% translate "After the discussion" as after %}
-  {% with sure=data.sure_before heading=at_start %}<div class="sure-result">
-  <h3 class="h5">{{ heading }}</h3>
-  {% if sure.answered %}
-  <ul class="sure-answers">
-    {% for letter, text, answer in sure.rows %}<li>{{ text }} <strong>{% if answer == "yes" %}{% translate "Yes" %}{% elif answer == "no" %}{% translate "No" %}{% else %}{% translate "Not answered" %}{% endif %}</strong></li>{% endfor %}
-  </ul>
-  {% endif %}
-  {% if sure.conflict %}
-  <p class="sure-conflict"><strong>{{ sure.summary }}.</strong> {% translate "This is information for both of you to talk about, not a verdict." %}</p>
-  {% else %}
-  <p>{{ sure.summary }}.</p>
-  {% endif %}
-</div>
-{% endwith %}
-  {% with sure=data.sure_after heading=after %}<div class="sure-result">
-  <h3 class="h5">{{ heading }}</h3>
-  {% if sure.answered %}
-  <ul class="sure-answers">
-    {% for letter, text, answer in sure.rows %}<li>{{ text }} <strong>{% if answer == "yes" %}{% translate "Yes" %}{% elif answer == "no" %}{% translate "No" %}{% else %}{% translate "Not answered" %}{% endif %}</strong></li>{% endfor %}
-  </ul>
-  {% endif %}
-  {% if sure.conflict %}
-  <p class="sure-conflict"><strong>{{ sure.summary }}.</strong> {% translate "This is information for both of you to talk about, not a verdict." %}</p>
-  {% else %}
-  <p>{{ sure.summary }}.</p>
-  {% endif %}
-</div>
-{% endwith %}
+  {% with sure=data.sure_before heading=at_start %}@SURE@{% endwith %}
+  {% with sure=data.sure_after heading=after %}@SURE@{% endwith %}
 </section>
 
 {% for t in data.all_topics %}
@@ -276,7 +264,7 @@ SUMMARY_TEMPLATE = """{% load i18n %}{% load aid_display summary_lists %}
     <dt>{% translate "Follow-up date" %}</dt><dd>{% if consultation.follow_up_on %}{{ consultation.follow_up_on|date:"j F Y" }}{% else %}{% translate "None set" %}{% endif %}</dd>
   </dl>
   {% if data.open_questions_text %}<p>{% blocktranslate with questions=data.open_questions_text %}Questions still open: {{ questions }}.{% endblocktranslate %}</p>{% endif %}
-</section>"""
+</section>""".replace("@SURE@", SURE_RESULT)
 
 
 @pytest.mark.parametrize("patient_view", [False, True])

@@ -134,15 +134,10 @@ def _section(key, heading, body, css="summary-block"):
 
 def _facts(rows):
     """A ``<dl>`` of (label, value HTML, keeps its lines) rows; a None row is left out."""
-    lines = []
-    for row in rows:
-        if row is None:
-            lines.append("    \n")
-            continue
-        label, value, keep = row
-        keep = ' class="keep-lines"' if keep else ""
-        lines.append(f"    <dt>{label}</dt><dd{keep}>{value}</dd>\n")
-    return '<dl class="summary-facts">\n' + "".join(lines) + "  </dl>"
+    keeps = {True: ' class="keep-lines"', False: ""}
+    lines = "".join(f"    <dt>{label}</dt><dd{keeps[keep]}>{value}</dd>\n"
+                    for label, value, keep in filter(None, rows))
+    return f'<dl class="summary-facts">\n{lines}  </dl>'
 
 
 # Words are looked up outside f-strings throughout: xgettext (makemessages) reads no
@@ -235,4 +230,4 @@ def _next(c, data):
     ])
     still_open = ("<p>" + gettext("Questions still open: %(questions)s.") % {
         "questions": escape(data.open_questions_text)} + "</p>" if data.open_questions_text else "")
-    return _section("next", gettext("Next steps"), f"{facts}\n  {still_open}").removesuffix("\n\n") + "\n"
+    return _section("next", gettext("Next steps"), f"{facts}\n  {still_open}")

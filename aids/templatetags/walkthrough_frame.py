@@ -6,7 +6,8 @@ large ones).
 They are on every step, the review, the finalize page and the record, and were two
 included templates costing about 1 ms a page, as much as the whole bare page; written
 here they cost a tenth of that. Every value from the database or from a user goes
-through ``_e`` (Django's ``escape``); the words are the catalogue's, looked up as the templates did.
+through ``plain_escape`` (Django's ``escape`` without its check for lazy text); the words
+are the catalogue's, looked up as the templates did.
 """
 
 from django import template

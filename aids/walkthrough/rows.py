@@ -164,25 +164,17 @@ class SavedFields:
 # --------------------------------------------------------------------------- the rows
 
 
-def _benefit_words(item):
-    return _outcome_words(item, risk=False)
-
-
-def _risk_words(item):
-    return _outcome_words(item, risk=True)
-
-
 def _outcome_words(item, *, risk):
-    html = get_template("walkthrough/layers/outcome_content.html").render({"item": item, "risk": risk})
-    line, _marker, body = html.partition("<!--body-->")
+    written = get_template("walkthrough/layers/outcome_content.html").render({"item": item, "risk": risk})
+    line, _marker, body = written.partition("<!--body-->")
     return line.strip(), body.strip()
 
 
 def outcome_row(scope, item, fields, *, risk):
     """One benefit or risk: its line (how likely, how sure; risks: how serious, whether
     it lasts), everything else one activation away."""
-    line, body = (_content(scope, "risk", item, _risk_words) if risk
-                  else _content(scope, "benefit", item, _benefit_words))
+    line, body = _content(scope, "risk" if risk else "benefit", item,
+                          lambda item: _outcome_words(item, risk=risk))
     noted = (' &middot; <span class="layer-noted">' + conditional_escape(gettext("note written"))
              + "</span>") if fields.has_note else ""
     note = f'\n      <div class="layer-note">{fields.note}</div>' if fields.note else ""
