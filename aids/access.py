@@ -11,10 +11,11 @@
   record. Anyone else gets the same 404 as for a consultation that does not exist.
 """
 
-from django.db.models import Q
+from django.db.models import F, Q
 from django.http import Http404, HttpRequest
 
-from aids.models import Consultation, Team
+from aids.frozen import kept_version
+from aids.models import AidVersion, Consultation, Team
 from aids.prepared import PkLookup
 
 AUDITORS = "Records auditors"
@@ -60,8 +61,13 @@ def may_read_any_record(user):
                 and user.has_perm(READ_ANY_RECORD))
 
 
-# Read at the start of every consultation page: compiled once per connection.
-_CONSULTATION = PkLookup(lambda: Consultation.objects.select_related("version", "version__aid", "clinician"))
+# Read at the start of every consultation page: compiled once per connection. Of its
+# version only what tells the kept copy is still the same (aids.frozen.kept_version):
+# the version itself is read once per process, and its clinician is the user opening it.
+_VERSION_STAMP = ("digest", "published_at", "status", "retired_at")
+_CONSULTATION = PkLookup(lambda: Consultation.objects.annotate(
+    **{f"version_{name}": F(f"version__{name}") for name in _VERSION_STAMP}))
+_VERSION = PkLookup(lambda: AidVersion.objects.select_related("aid"))
 
 
 def consultation_for(user, pk, *, read_only=False, reason=None):
@@ -76,7 +82,12 @@ def consultation_for(user, pk, *, read_only=False, reason=None):
     if consultation is None:
         raise ConsultationNotFound(pk)
     consultation.access_reason = ""
+    stamp = (consultation.version_digest, consultation.version_published_at,
+             consultation.version_status, consultation.version_retired_at)
+    Consultation.version.field.set_cached_value(
+        consultation, kept_version(consultation.version_id, stamp, _VERSION.get))
     if consultation.clinician_id == user.pk:
+        Consultation.clinician.field.set_cached_value(consultation, user)
         consultation.access = OWNER
         return consultation
     if read_only and consultation.clinician_id in team_clinician_ids(user):

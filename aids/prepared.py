@@ -7,7 +7,8 @@ compiling cost twice the query itself and as much as a whole page of the bare ba
 template (about 1 ms on the benchmark's machine). ``PkLookup`` compiles the query once,
 for each database connection (each thread has its own), and then only runs it, with
 the same SQL, converters and model instances as the ORM (the iteration below is
-``django.db.models.query.ModelIterable``'s, for a query with no annotations).
+``django.db.models.query.ModelIterable``'s: annotations land on the objects as
+attributes, as there).
 ``PreparedQuery`` does the same for the rows of a consultation every page reads (its
 item records, ratings, answers and questions, ``aids.readmodel``).
 tests/test_prepared.py checks both against the ORM on SQLite and PostgreSQL.
@@ -59,6 +60,7 @@ class PreparedQuery:
             model=klass_info["model"], first=first, last=last,
             init_list=[column[0].target.attname for column in select[first:last]],
             populators=get_related_populators(klass_info, select, alias),
+            annotations=tuple(compiler.annotation_col_map.items()),
         )
 
     def _run(self, value, using, fetch):
@@ -86,6 +88,8 @@ class PreparedQuery:
             obj = compiled.model.from_db(using, compiled.init_list, row[compiled.first:compiled.last])
             for populator in compiled.populators:
                 populator.populate(row, obj)
+            for name, position in compiled.annotations:
+                setattr(obj, name, row[position])
             objects.append(obj)
         return objects
 
@@ -121,3 +125,4 @@ class _Compiled:
     last: int
     init_list: list
     populators: list
+    annotations: tuple

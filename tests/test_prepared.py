@@ -27,10 +27,11 @@ def test_it_reads_what_the_orm_reads(clinician):
     Consultation.objects.filter(pk=second.pk).update(
         sure_before={"a": "yes"}, pain_sites=["face"], next_steps="ünï\n<b>", present=["patient"])
     orm = Consultation.objects.select_related("version", "version__aid", "clinician")
-    for pk in (first.pk, second.pk, first.pk):
+    for n, pk in enumerate((first.pk, second.pk, first.pk)):
         with CaptureQueriesContext(connection) as queries:
-            mine = _CONSULTATION.get(pk)
-        assert len(queries) == 1
+            mine = consultation_for(clinician, pk)
+        # The version (with its aid) is read once per process, then kept.
+        assert len(queries) == (2 if n == 0 else 1)
         theirs = orm.get(pk=pk)
         assert fields(mine) == fields(theirs)
         for related in (lambda c: c.version, lambda c: c.version.aid, lambda c: c.clinician):
@@ -38,8 +39,48 @@ def test_it_reads_what_the_orm_reads(clinician):
         with CaptureQueriesContext(connection) as queries:
             mine.version.aid, mine.clinician  # already read: no query
         assert len(queries) == 0
+        assert (mine.version_status, mine.version_retired_at) == ("published", None)
     assert mine.pk == first.pk and mine._state.db == "default" and not mine._state.adding
     assert model_to_dict(_CONSULTATION.get(second.pk))["pain_sites"] == ["face"]
+
+
+def test_the_kept_version_is_read_again_once_retired(clinician):
+    version = make_published()
+    made = consultation_start(clinician=clinician, patient_ref="P-1", aid_slug=version.aid.slug)
+    assert consultation_for(clinician, made.pk).version.status == "published"
+    make_published(change_note="Second version.")  # retires the first
+    with CaptureQueriesContext(connection) as queries:
+        shown = consultation_for(clinician, made.pk).version
+    assert len(queries) == 2  # the consultation, then its version read again
+    assert shown.status == "retired" and shown.retired_at is not None
+    assert shown.pk == version.pk and shown.number == version.number
+
+
+def test_each_request_has_its_own_copy_of_the_kept_version(clinician):
+    version = make_published()
+    made = consultation_start(clinician=clinician, patient_ref="P-1", aid_slug=version.aid.slug)
+    first = consultation_for(clinician, made.pk)
+    first.version.decision = "Shown translated"  # as a translated page does, in memory
+    first.version._state.fields_cache.clear()
+    second = consultation_for(clinician, made.pk)
+    assert second.version is not first.version
+    assert second.version.decision == version.decision and second.version.aid.slug == version.aid.slug
+
+
+def test_a_draft_is_never_kept():
+    from aids.frozen import kept_version
+    from factories import make_draft
+
+    draft = make_draft()
+    reads = []
+
+    def read(pk):
+        reads.append(pk)
+        return draft
+
+    assert kept_version(draft.pk, ("", None, "draft", None), read) is draft
+    assert kept_version(draft.pk, ("", None, "draft", None), read) is draft
+    assert reads == [draft.pk, draft.pk]
 
 
 @pytest.mark.parametrize("pk", [0, -1, 10**30, -(10**30), "12x", None, 2**63])
