@@ -94,3 +94,56 @@ def test_the_save_status_words_are_written_once_per_language(clinician_client, m
                             lambda name, words=words: SimpleNamespace(template=Template(words)))
         with pytest.raises(TemplateSyntaxError):
             walkthrough_fields.once_per_language(f"test-{words}")
+
+
+# The heading and the buttons of a step page as step_base.html wrote them with template
+# tags; {% step_heading %} and {% step_actions %} write them in Python.
+OLD_HEADING = (
+    '{% load i18n %}<h1 class="step-title" tabindex="-1" data-focus-start><span class="step-number">'
+    '{% blocktranslate with number=number|default:"-" %}Step {{ number }} of {{ total }}{% endblocktranslate %}'
+    '</span> {{ step.title }}</h1>\n    {% if is_skipped %}\n    <div class="alert alert-info">{% translate '
+    "'The patient chose to skip this topic. It is listed on the record as not discussed. To include it, "
+    "change the choice on the \"Choose topics\" page.' %}</div>\n    {% endif %}")
+OLD_ACTIONS = (
+    '{% load i18n walkthrough_fields %}<div class="step-actions">\n'
+    '        {% if previous %}<button type="submit" name="nav" value="back" class="btn btn-outline-primary btn-lg">'
+    '{% translate "Back" %}<span class="visually-hidden">: {{ previous.title }}</span></button>{% endif %}\n'
+    '        {% if page.has_forms %}<button type="submit" name="nav" value="stay" class="btn btn-outline-secondary '
+    'btn-lg">{% translate "Save" %}</button>{% endif %}\n'
+    '        {% if following %}<button type="submit" name="nav" value="next" class="btn btn-primary btn-lg">'
+    '{% blocktranslate with title=following.title %}Next: {{ title }}{% endblocktranslate %}</button>{% endif %}\n'
+    '      </div>\n      {% if page.has_forms %}{% once_per_language "walkthrough/partials/autosave_status.html" %}'
+    '{% endif %}')
+
+
+@pytest.mark.parametrize("language", ["en-gb", "es"])
+@pytest.mark.parametrize("number, skipped, previous, following, has_forms", [
+    (3, False, True, True, True), (None, True, True, True, False), (1, False, False, True, True),
+    (12, False, True, False, False), (2, True, False, False, True),
+])
+def test_the_heading_and_buttons_are_what_the_template_wrote(language, number, skipped, previous,
+                                                            following, has_forms):
+    from types import SimpleNamespace
+
+    from django.template import Context, Template
+    from django.test.html import parse_html
+    from django.utils import translation
+
+    from aids.vocabulary import STEPS
+
+    step = SimpleNamespace(title='Risks & "harms" <b>')  # a version's own words, escaped
+    context = {
+        "number": number, "total": 11, "step": step, "is_skipped": skipped,
+        "previous": STEPS["benefits"] if previous else None,
+        "following": STEPS["criteria"] if following else None,
+        "page": SimpleNamespace(has_forms=has_forms),
+    }
+    with translation.override(language):
+        for old, new in ((OLD_HEADING, "{% load walkthrough_frame %}{% step_heading %}"),
+                         (OLD_ACTIONS, "{% load walkthrough_frame %}{% step_actions %}")):
+            theirs = Template(old).render(Context(context))
+            mine = Template(new).render(Context(context))
+            assert parse_html(mine) == parse_html(theirs), f"\nmine:\n{mine}\n\ntemplate:\n{theirs}"
+        heading = Template("{% load walkthrough_frame %}{% step_heading %}").render(Context(context))
+    assert "Risks &amp; &quot;harms&quot; &lt;b&gt;</h1>" in heading
+    assert ("Step " in heading) == (language == "en-gb")  # the catalogue's words

@@ -174,3 +174,45 @@ def step_list_html(nav, form_id, consultation):
             f'\n  <li class="{classes}">\n    <span class="step-entry-number" aria-hidden="true">'
             f"{number}</span>\n    {link}\n    {tag}\n  </li>")
     return mark_safe('<ol class="step-list">' + "".join(entries) + "\n</ol>")
+
+
+@register.simple_tag(takes_context=True)
+def step_heading(context):
+    """A step page's heading (its number among the steps taken, and its title) and,
+    for a topic the patient chose to skip, the note that says so."""
+    number = context.get("number") or "-"
+    counted = gettext("Step %(number)s of %(total)s") % {
+        "number": plain_escape(number), "total": plain_escape(context.get("total"))}
+    html = (f'<h1 class="step-title" tabindex="-1" data-focus-start><span class="step-number">'
+            f'{counted}</span> {plain_escape(str(context["step"].title))}</h1>')
+    if context.get("is_skipped"):
+        skipped = plain_escape(gettext(
+            'The patient chose to skip this topic. It is listed on the record as not discussed. '
+            'To include it, change the choice on the "Choose topics" page.'))
+        html += f'\n    <div class="alert alert-info">{skipped}</div>'
+    return mark_safe(html)
+
+
+@register.simple_tag(takes_context=True)
+def step_actions(context):
+    """Back, Save and Next at the foot of a step's form (Save where it has fields), and
+    the background save's status line."""
+    from aids.templatetags.walkthrough_fields import once_per_language
+
+    previous, following = context.get("previous"), context.get("following")
+    has_forms = context["page"].has_forms
+    buttons = []
+    if previous:
+        back = plain_escape(gettext("Back"))
+        buttons.append(f'<button type="submit" name="nav" value="back" class="btn btn-outline-primary btn-lg">'
+                       f'{back}<span class="visually-hidden">: {plain_escape(str(previous.title))}</span></button>')
+    if has_forms:
+        save = plain_escape(gettext("Save"))
+        buttons.append('<button type="submit" name="nav" value="stay" class="btn btn-outline-secondary btn-lg">'
+                       f"{save}</button>")
+    if following:
+        onward = gettext("Next: %(title)s") % {"title": plain_escape(str(following.title))}
+        buttons.append(f'<button type="submit" name="nav" value="next" class="btn btn-primary btn-lg">{onward}</button>')
+    status = once_per_language("walkthrough/partials/autosave_status.html") if has_forms else ""
+    return mark_safe('<div class="step-actions">\n        ' + "\n        ".join(buttons)
+                     + f"\n      </div>\n      {status}")
